@@ -1,0 +1,28 @@
+# Two commands on a fresh machine: `make extract` and `make test`.
+# Each bootstraps .venv on first use; the stamp file makes later runs install nothing.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+IN     ?= corpus
+OUT    ?= outputs
+
+.PHONY: extract test lint clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+extract: $(STAMP)
+	$(PY) -m pipeline extract $(IN) --out $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

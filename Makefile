@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test lint clean-venv
+.PHONY: extract test eval lint clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Scores every stage on ../shared/data with ../shared/eval's scorers; rewrites
+# evaluation/scores.json. `make eval TASKS="timex events"` runs a subset.
+eval: $(STAMP)
+	$(PY) -m evaluation $(TASKS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -28,3 +28,11 @@ def make_doc(nlp):
         return nlp(doc)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def corpus_result():
+    """The whole pipeline over corpus/, run once for every test that reads its tables."""
+    import pipeline
+
+    return pipeline.extract(CORPUS)

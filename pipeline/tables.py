@@ -1,0 +1,505 @@
+"""The output contract: table schemas, row building from a processed Doc, CSV writing.
+
+Schemas live here and only here; the CSV writer, `datapackage.json` and the tests read them.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from spacy.tokens import Doc
+
+from pipeline.citations import Citation, find_markers
+from pipeline.clean import Cleaned
+from pipeline.ingest import Source
+
+MULTI_VALUE_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Frictionless Table Schema type: string, integer, number, boolean, date
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _columns(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+DOC_ID = ("doc_id", "string", "Input file name without extension.")
+SENTENCE_ID = ("sentence_id", "integer", "Sentence number in the document, from 1.")
+START = ("start", "integer", "Character offset into the cleaned text (text/<doc_id>.txt).")
+END = ("end", "integer", "End offset (exclusive) into the cleaned text.")
+TO_DOCUMENT = (("doc_id",), "documents", ("doc_id",))
+TO_SENTENCE = (("doc_id", "sentence_id"), "sentences", ("doc_id", "sentence_id"))
+
+
+def _to_entity(column: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    return (("doc_id", column), "entities", ("doc_id", "entity_id"))
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "documents",
+        "One row per input file, with its metadata and whether it was processed.",
+        _columns(
+            DOC_ID,
+            ("path", "string", "Input file path."),
+            ("title", "string", "Headline."),
+            ("published", "date", "Publication date (ISO 8601)."),
+            ("publisher", "string", "Site or publication."),
+            ("section", "string", "Site section, from the breadcrumb."),
+            ("byline", "string", "Author line."),
+            ("n_chars_raw", "integer", "Characters in the decoded input."),
+            ("n_chars_clean", "integer", "Characters in the cleaned text."),
+            ("n_lines_removed", "integer", "Lines removed by cleaning (see removed.csv)."),
+            ("status", "string", "ok, or error when the file could not be processed."),
+            ("error", "string", "Why the file could not be processed."),
+        ),
+        ("doc_id",),
+    ),
+    Table(
+        "sentences",
+        "One row per sentence of the cleaned text, with its claim tag.",
+        _columns(
+            DOC_ID,
+            SENTENCE_ID,
+            START,
+            END,
+            ("text", "string", "The sentence."),
+            ("is_claim", "boolean", "A factual claim worth checking."),
+            ("claim_score", "number", "Check-worthiness from 0 to 1."),
+            ("claim_type", "string", "Kind of claim: statistic, comparison, causal, ..."),
+            ("hedged", "boolean", "Softened by may, reportedly, allegedly, ..."),
+            ("citation_ids", "string", "Citations backing the sentence, joined by ' | '."),
+        ),
+        ("doc_id", "sentence_id"),
+        (TO_DOCUMENT,),
+    ),
+    Table(
+        "entities",
+        "One row per distinct entity in a document.",
+        _columns(
+            DOC_ID,
+            ("entity_id", "string", "Stable id across documents: label/name-slug."),
+            ("name", "string", "Fullest name used in the document."),
+            ("label", "string", "spaCy entity label (PERSON, ORG, GPE, ...)."),
+            ("n_mentions", "integer", "Number of mentions in the document."),
+            ("aliases", "string", "Other names used for it, joined by ' | '."),
+            ("first_start", "integer", "Offset of the first mention."),
+        ),
+        ("doc_id", "entity_id"),
+        (TO_DOCUMENT,),
+    ),
+    Table(
+        "mentions",
+        "One row per entity mention.",
+        _columns(
+            DOC_ID,
+            ("entity_id", "string", "The entity mentioned."),
+            SENTENCE_ID,
+            START,
+            END,
+            ("text", "string", "The mention as written."),
+            ("label", "string", "The entity's label."),
+        ),
+        ("doc_id", "start"),
+        (_to_entity("entity_id"), TO_SENTENCE),
+    ),
+    Table(
+        "dates",
+        "One row per temporal expression, normalised like TIMEX3.",
+        _columns(
+            DOC_ID,
+            ("date_id", "string", "Id within the document: t1, t2, ..."),
+            SENTENCE_ID,
+            START,
+            END,
+            ("text", "string", "The expression as written."),
+            ("type", "string", "DATE, TIME, DURATION or SET."),
+            ("value", "string", "TIMEX3 value (2016-03-30, 199X, P3Y, PRESENT_REF, ...)."),
+            ("date_start", "date", "First day of the calendar range covered."),
+            ("date_end", "date", "Last day of the calendar range covered."),
+            ("granularity", "string", "day, month, quarter, year, decade, century, ..."),
+            ("anchor", "string", "What a relative expression was resolved against."),
+        ),
+        ("doc_id", "date_id"),
+        (TO_DOCUMENT, TO_SENTENCE),
+    ),
+    Table(
+        "events",
+        "One row per event: who did what to whom, where and when.",
+        _columns(
+            DOC_ID,
+            ("event_id", "string", "Id within the document: e1, e2, ..."),
+            SENTENCE_ID,
+            ("start", "integer", "Offset of the trigger."),
+            ("end", "integer", "End offset of the trigger."),
+            ("trigger", "string", "The word(s) naming the event."),
+            ("event_type", "string", "Coarse type (ARREST, ATTACK, ...; OTHER when unknown)."),
+            ("date_id", "string", "The event's date in dates.csv."),
+            ("date_text", "string", "The date as written."),
+            ("date_value", "string", "TIMEX3 value of the date."),
+            ("date_start", "date", "First day the date covers."),
+            ("date_end", "date", "Last day the date covers."),
+            ("actor", "string", "Who did it."),
+            ("actor_id", "string", "The actor's entity_id."),
+            ("target", "string", "To whom or what."),
+            ("target_id", "string", "The target's entity_id."),
+            ("location", "string", "Where."),
+            ("location_id", "string", "The location's entity_id."),
+            ("sentence", "string", "The sentence, for reading in a spreadsheet."),
+        ),
+        ("doc_id", "event_id"),
+        (
+            TO_DOCUMENT,
+            TO_SENTENCE,
+            (("doc_id", "date_id"), "dates", ("doc_id", "date_id")),
+            _to_entity("actor_id"),
+            _to_entity("target_id"),
+            _to_entity("location_id"),
+        ),
+    ),
+    Table(
+        "citations",
+        "One row per reference, quote, reported statement or credit.",
+        _columns(
+            DOC_ID,
+            ("citation_id", "string", "Id within the document: c1, c2, ..."),
+            ("kind", "string", "reference, quote, statement or credit."),
+            ("marker", "string", "In-text marker of a reference ([1] -> 1)."),
+            ("source", "string", "Author, speaker or credited agency."),
+            ("source_id", "string", "The source's entity_id."),
+            ("cue", "string", "Speech verb or phrase (said, according to, ...)."),
+            ("content", "string", "What was said, or the reference text."),
+            ("start", "integer", "Offset of the content (quotes and statements)."),
+            ("end", "integer", "End offset of the content."),
+            ("title", "string", "Title of the referenced work."),
+            ("publisher", "string", "Publisher of the referenced work."),
+            ("date", "date", "Date of the referenced work."),
+            ("accessed", "date", "When the reference was retrieved or accessed."),
+            ("url", "string", "Address of the referenced work."),
+            SENTENCE_ID,
+        ),
+        ("doc_id", "citation_id"),
+        (TO_DOCUMENT, TO_SENTENCE, _to_entity("source_id")),
+    ),
+    Table(
+        "removed",
+        "One row per line that cleaning removed, with the reason.",
+        _columns(
+            DOC_ID,
+            ("line", "integer", "Line number in the input (from 1)."),
+            ("text", "string", "The removed line."),
+            ("reason", "string", "Why it was removed."),
+        ),
+        ("doc_id", "line"),
+        (TO_DOCUMENT,),
+    ),
+)
+TABLE_BY_NAME = {table.name: table for table in TABLES}
+Rows = dict[str, list[dict]]
+
+
+def empty_rows() -> Rows:
+    return {table.name: [] for table in TABLES}
+
+
+def document_row(source: Source, cleaned: Cleaned | None, published: str | None) -> dict:
+    """The `documents.csv` row; `cleaned` is None when the file failed."""
+    row = {"doc_id": source.doc_id, "path": source.path, "n_chars_raw": len(source.text)}
+    if source.error or cleaned is None:
+        return row | {"status": "error", "error": source.error or "not processed"}
+    return row | {
+        "title": cleaned.title,
+        "published": published,
+        "publisher": cleaned.publisher,
+        "section": cleaned.section,
+        "byline": cleaned.byline,
+        "n_chars_clean": len(cleaned.text),
+        "n_lines_removed": len(cleaned.removed),
+        "status": "ok",
+    }
+
+
+def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) -> Rows:
+    """Every table's rows for one processed document.
+
+    `extra` holds the citations found outside the Doc (references and credits).
+    """
+    doc_id = source.doc_id
+    rows = empty_rows()
+    rows["documents"].append(document_row(source, cleaned, doc._.published))
+    rows["removed"] = [
+        {"doc_id": doc_id, "line": r.line, "text": r.text, "reason": r.reason}
+        for r in cleaned.removed
+    ]
+
+    sentences = [s for s in doc.sents if s.text.strip()]
+    starts = [s.start_char for s in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset)
+
+    for entity in doc._.entities:
+        rows["entities"].append(
+            {
+                "doc_id": doc_id,
+                "entity_id": entity.entity_id,
+                "name": entity.name,
+                "label": entity.label,
+                "n_mentions": len(entity.mentions),
+                "aliases": MULTI_VALUE_SEPARATOR.join(entity.aliases),
+                "first_start": entity.mentions[0].start if entity.mentions else None,
+            }
+        )
+        rows["mentions"] += [
+            {
+                "doc_id": doc_id,
+                "entity_id": entity.entity_id,
+                "sentence_id": sentence_of(m.start),
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": entity.label,
+            }
+            for m in entity.mentions
+        ]
+    rows["mentions"].sort(key=lambda r: r["start"])
+
+    date_ids = {}
+    for number, timex in enumerate(doc._.dates, 1):
+        date_ids[(timex.start, timex.end)] = f"t{number}"
+        rows["dates"].append(
+            {
+                "doc_id": doc_id,
+                "date_id": f"t{number}",
+                "sentence_id": sentence_of(timex.start),
+                "start": timex.start,
+                "end": timex.end,
+                "text": timex.text,
+                "type": timex.type,
+                "value": timex.value,
+                "date_start": timex.date_start,
+                "date_end": timex.date_end,
+                "granularity": timex.granularity,
+                "anchor": timex.anchor,
+            }
+        )
+
+    for number, event in enumerate(doc._.events, 1):
+        date = event.date
+        sentence_id = sentence_of(event.start)
+        rows["events"].append(
+            {
+                "doc_id": doc_id,
+                "event_id": f"e{number}",
+                "sentence_id": sentence_id,
+                "start": event.start,
+                "end": event.end,
+                "trigger": event.trigger,
+                "event_type": event.event_type,
+                "date_id": date_ids.get((date.start, date.end)) if date else None,
+                "date_text": date.text if date else None,
+                "date_value": date.value if date else None,
+                "date_start": date.date_start if date else None,
+                "date_end": date.date_end if date else None,
+                "actor": event.actor,
+                "actor_id": event.actor_id,
+                "target": event.target,
+                "target_id": event.target_id,
+                "location": event.location,
+                "location_id": event.location_id,
+                "sentence": sentences[sentence_id - 1].text.strip(),
+            }
+        )
+
+    citations = extra + sorted(doc._.quotes, key=lambda c: c.start)
+    ids_by_sentence: dict[int, list[str]] = {}
+    reference_ids: dict[str, str] = {}
+    for number, citation in enumerate(citations, 1):
+        citation_id = f"c{number}"
+        sentence_id = sentence_of(citation.start) if citation.start is not None else None
+        if citation.kind == "reference" and citation.marker:
+            reference_ids[citation.marker] = citation_id
+        if sentence_id is not None:
+            for covered in range(sentence_id, sentence_of(citation.end - 1) + 1):
+                ids_by_sentence.setdefault(covered, []).append(citation_id)
+        rows["citations"].append(
+            {
+                "doc_id": doc_id,
+                "citation_id": citation_id,
+                "kind": citation.kind,
+                "marker": citation.marker,
+                "source": citation.source,
+                "source_id": citation.source_id,
+                "cue": citation.cue,
+                "content": citation.content,
+                "start": citation.start,
+                "end": citation.end,
+                "title": citation.title,
+                "publisher": citation.publisher,
+                "date": citation.date,
+                "accessed": citation.accessed,
+                "url": citation.url,
+                "sentence_id": sentence_id,
+            }
+        )
+    for start, _end, marker in find_markers(doc.text):
+        if marker in reference_ids:
+            ids_by_sentence.setdefault(sentence_of(start), []).insert(0, reference_ids[marker])
+
+    claims = {claim.start: claim for claim in doc._.claims}
+    for sentence_id, sentence in enumerate(sentences, 1):
+        text = sentence.text.rstrip()
+        claim = claims.get(sentence.start_char)
+        rows["sentences"].append(
+            {
+                "doc_id": doc_id,
+                "sentence_id": sentence_id,
+                "start": sentence.start_char,
+                "end": sentence.start_char + len(text),
+                "text": text,
+                "is_claim": claim.is_claim if claim else False,
+                "claim_score": round(claim.score, 3) if claim else 0.0,
+                "claim_type": claim.claim_type if claim else "",
+                "hedged": claim.hedged if claim else False,
+                "citation_ids": MULTI_VALUE_SEPARATOR.join(
+                    dict.fromkeys(ids_by_sentence.get(sentence_id, []))
+                ),
+            }
+        )
+    return rows
+
+
+PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean"}
+
+
+def frame(table: Table, rows: Iterable[dict]) -> pd.DataFrame:
+    """A DataFrame with exactly the table's columns; empty strings become missing values."""
+    df = pd.DataFrame(list(rows), columns=table.column_names)
+    for column in table.columns:
+        series = df[column.name].replace("", None)
+        dtype = PANDAS_TYPES.get(column.type, "string")
+        df[column.name] = series.astype(dtype)
+    return df.reset_index(drop=True)
+
+
+@dataclass
+class Result:
+    """The tables of one run, as pandas DataFrames, and the cleaned texts they point into."""
+
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    entities: pd.DataFrame
+    mentions: pd.DataFrame
+    dates: pd.DataFrame
+    events: pd.DataFrame
+    citations: pd.DataFrame
+    removed: pd.DataFrame
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: Rows, texts: dict[str, str]) -> Result:
+        frames = {table.name: frame(table, rows[table.name]) for table in TABLES}
+        return cls(**frames, texts=texts)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {table.name: getattr(self, table.name) for table in TABLES}
+
+    def to_csv(self, out_dir: str | Path) -> None:
+        """Write every table as CSV, the cleaned texts under `text/`, and `datapackage.json`.
+
+        Each file is written to a temporary name and renamed, so a crash never leaves a
+        half-written table over a good one.
+        """
+        out = Path(out_dir)
+        (out / "text").mkdir(parents=True, exist_ok=True)
+        for name, df in self.tables().items():
+            _write_atomic(out / f"{name}.csv", _csv_text(df))
+        for doc_id, text in self.texts.items():
+            _write_atomic(out / "text" / f"{doc_id}.txt", text)
+        _write_atomic(out / "datapackage.json", json.dumps(datapackage(), indent=2) + "\n")
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
+        return f"Result({counts})"
+
+
+def _csv_text(df: pd.DataFrame) -> str:
+    out = df.astype(object).where(df.notna(), None)
+    for column in df.columns:
+        if str(df[column].dtype) == "boolean":
+            out[column] = out[column].map({True: "TRUE", False: "FALSE", None: None})
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def datapackage() -> dict:
+    """A Frictionless Data Package describing every CSV, with primary and foreign keys."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "news-extraction",
+        "resources": [
+            {
+                "name": table.name,
+                "path": f"{table.name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "encoding": "utf-8",
+                "description": table.description,
+                "schema": {
+                    "fields": [
+                        {
+                            "name": c.name,
+                            "type": c.type,
+                            "description": c.description,
+                            **({"trueValues": ["TRUE"], "falseValues": ["FALSE"]}
+                               if c.type == "boolean" else {}),
+                        }
+                        for c in table.columns
+                    ],
+                    "primaryKey": list(table.primary_key),
+                    "foreignKeys": [
+                        {
+                            "fields": list(fields),
+                            "reference": {"resource": resource, "fields": list(target)},
+                        }
+                        for fields, resource, target in table.foreign_keys
+                    ],
+                    "missingValues": [""],
+                },
+            }
+            for table in TABLES
+        ],
+    }

@@ -1,0 +1,89 @@
+"""The output contract: files, headers, datapackage.json, determinism."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import pipeline
+from pipeline.tables import TABLES
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+CONTRACT = {  # DESIGN.md's required columns, in order
+    "documents": "doc_id, path, title, published, publisher, section, byline, n_chars_raw, "
+    "n_chars_clean, n_lines_removed, status, error",
+    "sentences": "doc_id, sentence_id, start, end, text, is_claim, claim_score, claim_type, "
+    "hedged, citation_ids",
+    "entities": "doc_id, entity_id, name, label, n_mentions, aliases, first_start",
+    "mentions": "doc_id, entity_id, sentence_id, start, end, text, label",
+    "dates": "doc_id, date_id, sentence_id, start, end, text, type, value, date_start, "
+    "date_end, granularity, anchor",
+    "events": "doc_id, event_id, sentence_id, start, end, trigger, event_type, date_id, "
+    "date_text, date_value, date_start, date_end, actor, actor_id, target, target_id, "
+    "location, location_id, sentence",
+    "citations": "doc_id, citation_id, kind, marker, source, source_id, cue, content, start, "
+    "end, title, publisher, date, url, sentence_id",
+    "removed": "doc_id, line, text, reason",
+}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, corpus_result):
+    out = tmp_path_factory.mktemp("out")
+    corpus_result.to_csv(out)
+    return out
+
+
+def test_schemas_keep_every_contract_column_in_order():
+    for table in TABLES:
+        required = CONTRACT[table.name].split(", ")
+        present = [c for c in table.column_names if c in required]
+        assert present == required, table.name
+
+
+def test_every_csv_header_equals_its_schema(written):
+    for table in TABLES:
+        header = (written / f"{table.name}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == table.column_names
+
+
+def test_datapackage_lists_every_table_with_keys(written):
+    package = json.loads((written / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == {t.name for t in TABLES}
+    for table in TABLES:
+        schema = resources[table.name]["schema"]
+        assert [f["name"] for f in schema["fields"]] == table.column_names
+        assert schema["primaryKey"]
+        for key in schema["foreignKeys"]:
+            assert key["reference"]["resource"] in resources
+
+
+def test_primary_keys_are_unique_and_foreign_keys_resolve(corpus_result):
+    frames = corpus_result.tables()
+    for table in TABLES:
+        df = frames[table.name]
+        assert not df.duplicated(list(table.primary_key)).any(), table.name
+        for fields, resource, target in table.foreign_keys:
+            keys = df[list(fields)].dropna()
+            known = set(map(tuple, frames[resource][list(target)].itertuples(index=False)))
+            missing = set(map(tuple, keys.itertuples(index=False))) - known
+            assert not missing, (table.name, fields, sorted(missing)[:3])
+
+
+def test_two_runs_write_byte_identical_files(written, tmp_path):
+    pipeline.extract(CORPUS).to_csv(tmp_path)
+    for path in sorted(written.rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / path.relative_to(written)).read_bytes()
+
+
+def test_offsets_point_into_the_cleaned_text(corpus_result):
+    result = corpus_result
+    for name in ("sentences", "mentions", "dates"):
+        for row in result.tables()[name].itertuples():
+            assert result.texts[row.doc_id][row.start:row.end] == row.text, (name, row)
+    for row in result.events.itertuples():
+        assert result.texts[row.doc_id][row.start:row.end] == row.trigger

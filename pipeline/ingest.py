@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SUFFIXES = (".txt", ".html", ".htm", ".md")
-HTML_SUFFIXES = (".html", ".htm")
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -34,10 +33,6 @@ class Source:
     n_bytes: int
     sha256: str
     error: str = ""
-
-    @property
-    def is_html(self) -> bool:
-        return self.path.lower().endswith(HTML_SUFFIXES)
 
 
 def find_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:

@@ -53,7 +53,6 @@ def test_read_sources_ids_errors_and_order(tmp_path):
     sources = list(read_sources(tmp_path))
 
     assert [s.doc_id for s in sources] == ["a", "b", "broken", "b-2"]
-    assert sources[0].is_html and not sources[1].is_html
     assert sources[1].text == "An article." and not sources[1].error
     assert sources[2].error == "binary file (not text)" and sources[2].text == ""
     assert len(sources[1].sha256) == 64

@@ -1,0 +1,237 @@
+"""Cleaning: each signal on a small hand-written dump, then the two corpus articles and HTML."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.clean import Cleaned, clean
+from tests.conftest import TELESUR, WIKIPEDIA
+
+BODY = [
+    "The city council approved the new budget on Tuesday after a long debate about the "
+    "cost of public transport and the state of the roads.",
+    "Members of the opposition said that the plan would raise taxes for families who "
+    "already struggle to pay their rent, and they promised to fight it.",
+    "The mayor answered that the money was needed because the bridges in the north of "
+    "the city had not been repaired for more than twenty years.",
+]
+
+
+def dump(*before: str, after: tuple[str, ...] = ()) -> str:
+    """A page: the given lines, the headline, the three body paragraphs, then `after`."""
+    return "\n\n".join([*before, "Council Approves Budget After Long Debate", *BODY, *after])
+
+
+def reasons(cleaned: Cleaned) -> dict[str, str]:
+    return {removed.text: removed.reason for removed in cleaned.removed}
+
+
+def test_body_and_title_are_kept_as_paragraphs():
+    cleaned = clean(dump())
+    assert cleaned.title == "Council Approves Budget After Long Debate"
+    assert cleaned.text.split("\n\n") == [cleaned.title, *BODY]
+    assert cleaned.removed == []
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Jump to: navigation, search", "jump-link"),
+        ("Skip to main content", "jump-link"),
+        ("News > World > Europe", "breadcrumb"),
+        ("Share this:", "share-bar"),
+        ("Follow us on Twitter", "share-bar"),
+        ("Sign in", "sign-in"),
+        ("Subscribe now to our print edition for the full story.", "subscription"),
+        ("We use cookies to improve your experience on our site.", "cookie-notice"),
+        ("[                    ] Search", "navigation"),
+        ("[img_logo] [                    ]", "widget"),
+        ("Published 3 March 2021", "metadata"),
+    ],
+)
+def test_pattern_rules_remove_page_furniture(line, reason):
+    cleaned = clean(dump(line))
+    assert reasons(cleaned) == {line: reason}
+    assert line not in cleaned.text
+
+
+def test_menu_bullets_before_the_title_are_navigation_and_the_title_follows_them():
+    cleaned = clean(dump("Latest", "  • Home\n  • World\n  • Business", "Top News Of The Week"))
+    assert cleaned.title == "Top News Of The Week"  # the first headline-like line after menus
+    assert reasons(cleaned) == {"Latest": "navigation", "• Home": "navigation",
+                                "• World": "navigation", "• Business": "navigation"}
+    assert "\n\nCouncil Approves Budget After Long Debate\n\n" in cleaned.text
+
+
+def test_tagline_gives_the_publisher():
+    cleaned = clean(dump(after=()).replace("\n\n", "\n\nFrom Citypedia, the open atlas\n\n", 1))
+    assert cleaned.publisher == "Citypedia"
+    assert reasons(cleaned) == {"From Citypedia, the open atlas": "tagline"}
+
+
+def test_metadata_published_section_and_byline():
+    cleaned = clean(dump("Home > Politics", after=()).replace(
+        BODY[0], "By Jane Doe\n\nUpdated March 4, 2021\n\nPublished 3 March 2021\n\n" + BODY[0]
+    ))
+    assert (cleaned.section, cleaned.byline) == ("Politics", "Jane Doe")
+    assert cleaned.published == "2021-03-03"  # "Published" wins over an earlier "Updated"
+    assert reasons(cleaned) == {
+        "Home > Politics": "breadcrumb",
+        "By Jane Doe": "metadata",
+        "Updated March 4, 2021": "metadata",
+        "Published 3 March 2021": "metadata",
+    }
+
+
+def test_caption_followed_by_the_same_text_with_a_credit():
+    caption = "Workers repair a bridge in the north of the city."
+    credited = f"{caption} | Photo: City Press Office"
+    cleaned = clean(dump(after=()).replace(BODY[0], f"  • {caption}\n\n{credited}\n\n{BODY[0]}"))
+    assert reasons(cleaned) == {f"• {caption}": "caption", credited: "photo-credit"}
+    assert "Photo:" not in cleaned.text
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["The old bridge in 1990. Photograph: Anna Smith/Getty Images", "(Reuters)"],
+)
+def test_credit_lines_are_removed_whole(credit):
+    cleaned = clean(dump(after=(credit,)))
+    assert reasons(cleaned) == {credit: "photo-credit"}
+
+
+def test_comment_footer_and_trailing_teasers():
+    cleaned = clean(dump(after=("Post with no comments.", "12 Comments")))
+    assert reasons(cleaned) == {
+        "Post with no comments.": "comments-footer",
+        "12 Comments": "comments-footer",
+    }
+
+
+def test_repeated_short_line_is_removed_everywhere():
+    raw = dump(after=("Breaking: storm warning",))
+    cleaned = clean(raw.replace(BODY[1], "Breaking: storm warning\n\n" + BODY[1]))
+    assert [r.reason for r in cleaned.removed] == ["repeated", "repeated"]
+    assert "storm" not in cleaned.text
+
+
+def test_edit_marks_are_stripped_and_an_empty_section_heading_is_removed():
+    raw = dump(after=()).replace(BODY[1], "Reactions[edit]\n\n" + BODY[1]) + "\n\nSee also[edit]\n"
+    cleaned = clean(raw)
+    assert "\n\nReactions\n\n" in cleaned.text
+    assert reasons(cleaned) == {"See also[edit]": "empty-heading"}
+    assert "[edit]" not in cleaned.text
+
+
+def test_caret_references_are_split_off_without_their_prefix():
+    raw = dump(after=(
+        '  1. ^ "Budget passes". The Daily. May 2, 2020.\n  2. ^ a b Doe, Jane (2019). Roads.',
+    ))
+    cleaned = clean(raw.replace("public transport", "public transport[1]"))
+    assert cleaned.references == ['"Budget passes". The Daily. May 2, 2020.',
+                                  "Doe, Jane (2019). Roads."]
+    assert "[1]" in cleaned.text  # in-text markers stay for the citations stage
+    assert set(reasons(cleaned).values()) == {"references"}
+
+
+def test_references_heading_and_numbered_entries():
+    cleaned = clean(dump(after=("References", "1. Smith, A. (2020). Bridges. City Press.")))
+    assert cleaned.references == ["Smith, A. (2020). Bridges. City Press."]
+    assert reasons(cleaned) == {
+        "References": "references",
+        "1. Smith, A. (2020). Bridges. City Press.": "references",
+    }
+
+
+def test_wrapped_lines_are_joined_and_kept_bullets_lose_their_marker():
+    raw = dump(after=()).replace(BODY[1], BODY[1].replace("that the ", "that the\n", 1))
+    points = ("  • The plan raises the tax on fuel by two cents for every litre sold.\n"
+              "  • It also pays for a new bus line that links the two largest hospitals.")
+    cleaned = clean(raw.replace(BODY[2], BODY[2] + "\n\n" + points))
+    assert BODY[1] in cleaned.text
+    assert "\n\nThe plan raises the tax on fuel" in cleaned.text
+    assert "•" not in cleaned.text
+
+
+def test_every_removed_line_is_reported_with_its_line_number():
+    raw = dump("  • Home\n  • World\n  • Sport", after=("Post with no comments.", "━━━━"))
+    cleaned = clean(raw)
+    lines = raw.splitlines()
+    for removed in cleaned.removed:
+        assert lines[removed.line - 1].strip() == removed.text
+    kept = {line.strip() for line in lines if line.strip() and line.strip() in cleaned.text}
+    reported = {removed.text for removed in cleaned.removed}
+    assert kept | reported == {line.strip() for line in lines if line.strip()}
+
+
+# --- the corpus articles ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wikipedia() -> Cleaned:
+    return clean(WIKIPEDIA.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def telesur() -> Cleaned:
+    return clean(TELESUR.read_text(encoding="utf-8"))
+
+
+def test_wikipedia_article(wikipedia):
+    assert wikipedia.title == "Illegal drug trade in Peru"
+    assert wikipedia.publisher == "Wikipedia"
+    paragraphs = wikipedia.text.split("\n\n")
+    assert paragraphs[0] == wikipedia.title and len(paragraphs) == 6
+    for gone in ("Jump to: navigation, search", "From Wikipedia, the free encyclopedia",
+                 "See also", "A site specific wordplay painting"):
+        assert gone not in wikipedia.text
+    assert "move to Colombia.[1]" in wikipedia.text
+    assert len(wikipedia.references) == 3
+    assert wikipedia.references[2].startswith("Amanda Ripley (Apr 29, 2001).")
+    assert reasons(wikipedia)["See also[edit]"] == "empty-heading"
+
+
+def test_telesur_article(telesur):
+    assert telesur.title == "Many Peruvians in Denial About Country's Drug Trafficking Role"
+    assert (telesur.published, telesur.section) == ("2016-04-19", "Peru")
+    for gone in ("Audio Only", "google plus", "facebook", "twitter", "News > Peru",
+                 "Military base in the VRAEM", "Coca field", "| Photo:", "Post with no comments."):
+        assert gone not in telesur.text
+    for kept in ("Peru has been the number one exporter of cocaine since 2012",
+                 "President Ollanta Humala qualified the declarations",
+                 "Retired Armed Forces Commandant and former Minister of Defense",
+                 "Crespo was captured with three kilos of cocaine.",
+                 "in the illegal drug trade business."):
+        assert kept in telesur.text
+    assert len(telesur.text.split("\n\n")) == 11
+    credits = [r.text for r in telesur.removed if r.reason == "photo-credit"]
+    assert len(credits) == 3 and all("Photo: Agencia Andina" in c for c in credits)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Council Approves Budget | City Times</title>
+<meta property="og:site_name" content="City Times">
+<meta name="author" content="Jane Doe">
+<meta property="article:published_time" content="2021-03-03T10:00:00Z">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<article><h1>Council Approves Budget</h1>
+{paragraphs}
+<figure><img src="bridge.jpg"><figcaption>The old bridge. Photo: Anna Smith</figcaption></figure>
+</article>
+<footer><p>Copyright 2021 City Times. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_html_page_through_trafilatura():
+    pytest.importorskip("trafilatura")
+    cleaned = clean(PAGE.format(paragraphs="\n".join(f"<p>{p}</p>" for p in BODY)))
+    assert cleaned.title == "Council Approves Budget"
+    assert (cleaned.published, cleaned.publisher, cleaned.byline) == (
+        "2021-03-03", "City Times", "Jane Doe")
+    for paragraph in BODY:
+        assert paragraph in cleaned.text
+    assert "Home" not in cleaned.text and "All rights reserved" not in cleaned.text
+    assert "Photo: Anna Smith" not in cleaned.text
+    assert all(removed.reason in {"photo-credit", "caption"} for removed in cleaned.removed)

@@ -1,10 +1,39 @@
-"""STUB (contract only; the real module replaces this)."""
+"""Entities: the model's name mentions, cleaned, and grouped into one entity per real-world name.
+
+A news text names someone in full once and shortens the name afterwards ("Vladimiro
+Montesinos" ... "Montesinos", "Servicio de Inteligencia Nacional (SIN)" ... "SIN"), and the
+statistical model labels the same name differently from one sentence to the next or misses a
+repeat. So mentions are read document-wide: repeats of a found name are recovered, short
+forms and acronyms fold into the full name mentioned earlier, and each entity gets one label
+by vote, with cue nouns ("airline X", "X, the terrorist group", "X was the head of") outranking
+the model's guess. `entity_id` is a slug of label and fullest name, so the same person gets
+the same id in every document.
+"""
 from __future__ import annotations
 
+import bisect
+import json
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "entity_lexicon.json"
+LEX: dict = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+ACRONYM_SKIP = frozenset(LEX["acronym_skip"])
+LEADING_TRIM = frozenset(LEX["leading_trim"])
+CUE_LABEL = {word: label for label, words in LEX["type_cues"].items() for word in words}
+
+# Names only: numbers, dates and money belong to other stages.
+LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                    "WORK_OF_ART", "LAW", "LANGUAGE"})
+# "Lima, Peru" is a place chain, not one place with two names.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ACRONYM = re.compile(r"[A-Z](?:\.?[A-Z&])+\.?s?")
 
 
 @dataclass(frozen=True)
@@ -12,7 +41,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str
+    label: str  # the model's label for this mention (the entity's label may differ)
 
 
 @dataclass
@@ -26,19 +55,335 @@ class Entity:
     mentions: list[Mention] = field(default_factory=list)  # sorted by start
 
 
-if not Doc.has_extension("entities"):
-    Doc.set_extension("entities", default=[])
+for _name in ("entities", "_entity_index"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=[] if _name == "entities" else None)
+
+
+# ---------------------------------------------------------------- mentions
+
+
+@dataclass
+class _Candidate:
+    span: Span
+    label: str
+    voted: bool  # found by the model; recovered repeats do not vote on the label
+    cue: str = ""  # the label a cue noun gives it, if any
+
+
+def _form(text: str) -> str:
+    """The surface form mentions are matched on: whitespace and apostrophes normalised."""
+    return " ".join(text.split()).replace("’", "'")
+
+
+def _trim(span: Span) -> Span:
+    """No leading article or punctuation, no trailing possessive or punctuation."""
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and (doc[start].is_punct or doc[start].is_space
+                           or doc[start].lower_ in LEADING_TRIM):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return doc[start:end]
+
+
+def _pieces(span: Span) -> list[Span]:
+    """An entity cut before each appositive inside it: 'CIA, the American Intelligence
+    Agency' and 'Servicio de Inteligencia Nacional (SIN)' are two names each."""
+    cuts = sorted({t.left_edge.i for t in span if t.dep_ == "appos"
+                   and span.start <= t.head.i < t.i and t.left_edge.i > span.start})
+    bounds = [span.start, *cuts, span.end]
+    return [span.doc[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _is_name(span: Span) -> bool:
+    """Has a letter and is not a lone lowercase stop word the model mistook for a name."""
+    if not any(c.isalpha() for c in span.text):
+        return False
+    return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
+
+
+def _name_part(token: Token) -> bool:
+    """A capitalised proper noun outside every entity, and no title word ('President')."""
+    return (token.ent_iob_ == "O" and token.pos_ == "PROPN" and token.text[:1].isupper()
+            and token.lower_ not in CUE_LABEL)
+
+
+def _extend(span: Span) -> Span:
+    """The span grown over the compound name parts the model left out ('Aero' of 'Aero
+    Continente Chile', 'Vladimiro' before a recovered 'Montesinos')."""
+    doc, start, end = span.doc, span.start, span.end
+    while start > 0 and _name_part(doc[start - 1]) and doc[start - 1].dep_ == "compound" \
+            and start <= doc[start - 1].head.i < end:
+        start -= 1
+    while end < len(doc) and _name_part(doc[end]) and doc[end - 1].dep_ == "compound" \
+            and doc[end - 1].head.i == end:
+        end += 1
+    return doc[start:end]
+
+
+def _next_to(span: Span, noun: Token) -> bool:
+    """Nothing but the noun's own modifiers stands between the span and the noun: an
+    appositive attaches to the nearest noun phrase, whatever the parse says."""
+    lo, hi = (span.end, noun.i) if noun.i >= span.end else (noun.i + 1, span.start)
+    return all(t.head.i == noun.i or t.pos_ not in ("NOUN", "PROPN") for t in span.doc[lo:hi])
+
+
+def _cue(span: Span) -> str:
+    """The label a cue noun gives the mention: a modifier before it ('airline X',
+    'President X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the
+    attribute of 'be' ('X was the head of')."""
+    root = span.root
+    nouns = [c for c in root.children if c.dep_ == "compound"
+             or c.dep_ == "appos" and _next_to(span, c)]
+    if root.dep_ == "appos" and _next_to(span, root.head):
+        nouns.append(root.head)
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ == "be":
+        nouns += [c for c in root.head.children if c.dep_ == "attr"]
+    words = [(n.lemma_ or n.text).lower() for n in nouns if not span.start <= n.i < span.end]
+    labels = [CUE_LABEL[w] for w in words if w in CUE_LABEL]
+    return labels[0] if labels else ""
+
+
+def _candidate(span: Span, label: str, voted: bool) -> _Candidate:
+    span = _extend(span)
+    return _Candidate(span, label, voted, _cue(span))
+
+
+def _found(doc: Doc) -> list[_Candidate]:
+    """The model's name entities, cleaned and split at appositives."""
+    return [_candidate(piece, ent.label_, True)
+            for ent in doc.ents if ent.label_ in LABELS
+            for piece in map(_trim, _pieces(ent)) if len(piece) and _is_name(piece)]
+
+
+def _recovered(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
+    """Repeats of a found name that the model left unlabelled elsewhere in the document."""
+    names: dict[str, dict[tuple[str, ...], str]] = {}
+    for cand in found:
+        words = tuple(t.text for t in cand.span)
+        if any(c.isupper() for c in cand.span.text):
+            names.setdefault(words[0], {}).setdefault(words, cand.label)
+    recovered, i = [], 0
+    while i < len(doc):
+        options = names.get(doc[i].text, {}) if doc[i].ent_iob_ == "O" else {}
+        for words, label in sorted(options.items(), key=lambda kv: -len(kv[0])):
+            span = doc[i:i + len(words)]
+            if tuple(t.text for t in span) == words and all(t.ent_iob_ == "O" for t in span):
+                recovered.append(_candidate(span, label, False))
+                i = span.end - 1
+                break
+        i += 1
+    return recovered
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def _vote(labels: list[str]) -> str:
+    """The most frequent label; on a tie, the first one seen."""
+    counts = Counter(labels)
+    return max(counts, key=counts.__getitem__)
+
+
+def _initials(form: str) -> set[str]:
+    """Acronyms a name could have: every word's initial, or only the content words'."""
+    words = [w for w in re.split(r"[\s-]+", form) if w[:1].isalpha()]
+    return {"".join(w[0].upper() for w in words),
+            "".join(w[0].upper() for w in words if w.lower() not in ACRONYM_SKIP)}
+
+
+def _letters(acronym: str) -> str:
+    return re.sub(r"[^A-Z&]", "", acronym.removesuffix("s"))
+
+
+class _Group:
+    def __init__(self) -> None:
+        self.members: list[_Candidate] = []
+        self.forms: dict[str, bool] = {}  # surface form -> may be the canonical name
+
+    @property
+    def label(self) -> str:
+        cues = [m.cue for m in self.members if m.cue]
+        voted = [m.label for m in self.members if m.voted]
+        return _vote(cues or voted or [m.label for m in self.members])
+
+    @property
+    def last(self) -> int:
+        return self.members[-1].span.start
+
+    def long_forms(self) -> list[str]:
+        return [f for f, nameable in self.forms.items() if nameable and " " in f]
+
+
+class _Grouper:
+    """Assigns each mention, in text order, to the entity it names."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.by_form: dict[str, _Group] = {}
+        self.by_token: dict[int, _Group] = {}
+
+    def add(self, cand: _Candidate) -> None:
+        form = _form(cand.span.text)
+        group, nameable = self.by_form.get(form), True
+        if group is None:
+            group = self._acronym_host(form) or self._surname_host(cand, form)
+        if group is None:
+            group = self._appositive_host(cand)
+            nameable = group is None
+        if group is None:
+            group = _Group()
+            self.groups.append(group)
+        group.members.append(cand)
+        group.forms.setdefault(form, nameable)
+        self.by_form.setdefault(form, group)
+        self.by_token.update((t.i, group) for t in cand.span)
+        self._alias_appositive(cand, group)
+
+    def _latest(self, groups) -> _Group | None:
+        return max(groups, key=lambda g: g.last, default=None)
+
+    def _acronym_host(self, form: str) -> _Group | None:
+        """'SIN' after 'Servicio de Inteligencia Nacional', or a full name after its acronym."""
+        if ACRONYM.fullmatch(form):
+            letters = _letters(form)
+            return self._latest(g for g in self.groups if len(letters) > 1 and any(
+                letters in _initials(f) for f in g.long_forms()))
+        if " " in form:
+            initials = _initials(form)
+            return self._latest(g for g in self.groups if any(
+                ACRONYM.fullmatch(f) and _letters(f) in initials for f in g.forms))
+        return None
+
+    def _surname_host(self, cand: _Candidate, form: str) -> _Group | None:
+        """A lone surname: the person most recently mentioned in full with it."""
+        if len(cand.span) != 1 or not form[:1].isupper():
+            return None
+        return self._latest(g for g in self.groups if g.label == "PERSON" and any(
+            f.rsplit(" ", 1)[-1] == form for f in g.long_forms()))
+
+    def _appositive_host(self, cand: _Candidate) -> _Group | None:
+        """'the CIA, the American Intelligence Agency': the second name is an alias."""
+        root = cand.span.root
+        host = self.by_token.get(root.head.i) if root.dep_ == "appos" else None
+        if host is None or host.label in PLACE_LABELS or host.label != cand.label:
+            return None
+        return host
+
+    def _alias_appositive(self, cand: _Candidate, group: _Group) -> None:
+        """A capitalised appositive the model did not tag still names the same thing."""
+        if group.label in PLACE_LABELS:
+            return
+        for child in cand.span.root.children:
+            if child.dep_ != "appos" or child.ent_iob_ != "O" or child.pos_ != "PROPN":
+                continue
+            phrase = _trim(cand.span.doc[child.left_edge.i:child.i + 1])
+            if len(phrase) and all(t.text[:1].isupper() or t.lower_ in ACRONYM_SKIP
+                                   for t in phrase if t.is_alpha):
+                form = _form(phrase.text)
+                group.forms.setdefault(form, False)
+                self.by_form.setdefault(form, group)
+
+
+def slug(name: str) -> str:
+    """ASCII, lowercase, hyphenated: 'Perú Posible' -> 'peru-posible', 'U.N.' -> 'un'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    text = folded if re.search(r"[A-Za-z0-9]", folded) else name
+    return re.sub(r"[\W_]+", "-", re.sub(r"[.'’]", "", text.lower())).strip("-")
+
+
+def _entity(group: _Group) -> Entity:
+    label = group.label
+    nameable = [f for f, ok in group.forms.items() if ok]
+    name = max(nameable, key=lambda f: (len(f.split()), len(f)))
+    mentions = [Mention(m.span.start_char, m.span.end_char, m.span.text, m.label)
+                for m in group.members]
+    return Entity(f"{label.lower()}/{slug(name)}", name, label,
+                  [f for f in group.forms if f != name], mentions)
+
+
+def _merge(entities: list[Entity]) -> list[Entity]:
+    """Entities whose ids collide ('US' and 'U.S.') are one."""
+    by_id: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.entity_id not in by_id:
+            by_id[entity.entity_id] = entity
+            continue
+        kept = by_id[entity.entity_id]
+        kept.mentions += entity.mentions
+        kept.aliases += [a for a in [entity.name, *entity.aliases]
+                         if a != kept.name and a not in kept.aliases]
+    for entity in by_id.values():
+        entity.mentions.sort(key=lambda m: m.start)
+    return sorted(by_id.values(), key=lambda e: e.mentions[0].start)
+
+
+def find_entities(doc: Doc) -> list[Entity]:
+    """The document's entities, sorted by first mention, each with its mentions."""
+    found = _found(doc)
+    taken = {t.i for cand in found for t in cand.span}
+    recovered = [c for c in _recovered(doc, found) if not taken & {t.i for t in c.span}]
+    grouper = _Grouper()
+    for cand in sorted(found + recovered, key=lambda c: c.span.start):
+        grouper.add(cand)
+    return _merge([_entity(g) for g in grouper.groups])
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def _index(doc: Doc) -> tuple[list[int], list[tuple[int, int, Mention, Entity]]]:
+    """Mentions sorted by start, with their ends; built once per entity list."""
+    cached = doc._._entity_index
+    if cached is None or cached[0] is not doc._.entities:
+        mentions = sorted(((m.start, m.end, m, e) for e in doc._.entities for m in e.mentions),
+                          key=lambda row: row[0])
+        cached = (doc._.entities, [row[1] for row in mentions], mentions)
+        doc._._entity_index = cached
+    return cached[1], cached[2]
+
+
+def mention_for_span(doc: Doc, start: int, end: int) -> tuple[Mention, Entity] | None:
+    """The mention overlapping the character span most, with its entity, if any."""
+    ends, mentions = _index(doc)
+    best, most = None, 0
+    for i in range(bisect.bisect_right(ends, start), len(mentions)):
+        m_start, m_end, mention, entity = mentions[i]
+        if m_start >= end:
+            break
+        overlap = min(end, m_end) - max(start, m_start)
+        if overlap > most:
+            best, most = (mention, entity), overlap
+    return best
 
 
 def entity_for_span(doc: Doc, start: int, end: int) -> Entity | None:
     """The entity whose mention overlaps the character span best, if any."""
-    return None
+    found = mention_for_span(doc, start, end)
+    return found[1] if found else None
+
+
+def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
+    """The mention (and entity) a token or span is part of, if any."""
+    if isinstance(item, Token):
+        return mention_for_span(item.doc, item.idx, item.idx + len(item))
+    return mention_for_span(item.doc, item.start_char, item.end_char)
+
+
+def entity_of(item: Span | Token) -> Entity | None:
+    """The entity a token or span names, if any."""
+    found = mention_of(item)
+    return found[1] if found else None
 
 
 @Language.factory("news_entities")
 def make_entities(nlp: Language, name: str):
+    """Set doc._.entities (list[Entity])."""
+
     def component(doc: Doc) -> Doc:
-        doc._.entities = []
+        doc._.entities = find_entities(doc)
         return doc
 
     return component

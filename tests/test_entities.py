@@ -1,0 +1,147 @@
+"""Entities: mention clean-up, grouping into entities, labels, ids and span lookups.
+
+Rules are tested on hand-built Docs (words, entity tags and, where a rule reads it, the parse)
+so they do not depend on what the statistical model predicts; a few tolerant checks run the
+real pipeline on sentences of the corpus.
+"""
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+
+from pipeline.entities import entity_for_span, entity_of, find_entities, slug
+
+
+def build(nlp, words: list[str], ents: list[str], **parse) -> Doc:
+    """A Doc from words and IOB entity tags ('B-PERSON', 'I-PERSON', 'O')."""
+    return Doc(nlp.vocab, words=words, ents=ents, **parse)
+
+
+def by_name(entities, name: str):
+    found = [e for e in entities if e.name == name]
+    assert len(found) == 1, [e.name for e in entities]
+    return found[0]
+
+
+def test_mentions_lose_article_and_possessive_but_keep_exact_offsets(nlp):
+    words = ["The", "Peruvian", "Air", "Force", "'s", "pilots", "met", "Roni", "Bowers", "."]
+    doc = build(nlp, words, ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O",
+                             "B-PERSON", "I-PERSON", "O"],
+                tags=["DT", "NNP", "NNP", "NNP", "POS", "NNS", "VBD", "NNP", "NNP", "."])
+    force = by_name(find_entities(doc), "Peruvian Air Force")
+    mention = force.mentions[0]
+    assert doc.text[mention.start:mention.end] == mention.text == "Peruvian Air Force"
+    assert force.entity_id == "org/peruvian-air-force"
+
+
+def test_misfires_without_letters_or_on_a_lone_stop_word_are_dropped(nlp):
+    doc = build(nlp, ["the", "report", "from", "2001", "by", "Reuters"],
+                ["B-ORG", "O", "O", "B-ORG", "O", "B-ORG"])
+    assert [e.name for e in find_entities(doc)] == ["Reuters"]
+
+
+def test_surname_folds_into_the_most_recent_full_name(nlp):
+    words = ["Alberto", "Fujimori", "met", "Keiko", "Fujimori", ".", "Fujimori", "spoke", "."]
+    doc = build(nlp, words, ["B-PERSON", "I-PERSON", "O", "B-PERSON", "I-PERSON", "O",
+                             "B-ORG", "O", "O"])
+    entities = find_entities(doc)
+    assert [e.name for e in entities] == ["Alberto Fujimori", "Keiko Fujimori"]
+    keiko = entities[1]
+    assert keiko.aliases == ["Fujimori"] and len(keiko.mentions) == 2
+    assert keiko.label == "PERSON"  # a tie between PERSON and ORG goes to the first mention
+
+
+def test_acronym_in_brackets_and_later_bare_acronym_join_the_expansion(nlp):
+    words = ["Servicio", "de", "Inteligencia", "Nacional", "(", "SIN", ")", "agents", "said",
+             "the", "SIN", "paid", "."]
+    ents = ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "O", "O", "O", "O", "B-GPE",
+            "O", "O"]
+    entities = find_entities(build(nlp, words, ents))
+    assert len(entities) == 1
+    sin = entities[0]
+    assert (sin.name, sin.label, sin.aliases) == ("Servicio de Inteligencia Nacional", "ORG",
+                                                  ["SIN"])
+    assert sin.entity_id == "org/servicio-de-inteligencia-nacional"
+    assert [m.text for m in sin.mentions] == ["Servicio de Inteligencia Nacional", "SIN", "SIN"]
+
+
+def test_full_name_after_its_acronym_becomes_the_name(nlp):
+    words = ["The", "FBI", "said", "the", "Federal", "Bureau", "of", "Investigation", "acted"]
+    ents = ["O", "B-ORG", "O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"]
+    (fbi,) = find_entities(build(nlp, words, ents))
+    assert fbi.name == "Federal Bureau of Investigation" and fbi.aliases == ["FBI"]
+
+
+def test_majority_label_and_one_entity_per_surface_form(nlp):
+    words = ["VRAEM", "and", "VRAEM", "and", "VRAEM", "and", "Lima"]
+    ents = ["B-ORG", "O", "B-GPE", "O", "B-GPE", "O", "B-GPE"]
+    entities = find_entities(build(nlp, words, ents))
+    assert [(e.name, e.label, len(e.mentions)) for e in entities] == [
+        ("VRAEM", "GPE", 3), ("Lima", "GPE", 1)]
+    assert [m.label for m in entities[0].mentions] == ["ORG", "GPE", "GPE"]
+
+
+def test_a_cue_noun_outranks_the_model_label(nlp):
+    # "airline Aero Continente": the compound modifier names the kind of thing.
+    words = ["founder", "of", "airline", "Aero", "Continente"]
+    doc = build(nlp, words, ["O", "O", "O", "B-PERSON", "I-PERSON"],
+                heads=[0, 0, 4, 4, 1], deps=["ROOT", "prep", "compound", "compound", "pobj"],
+                pos=["NOUN", "ADP", "NOUN", "PROPN", "PROPN"])
+    (aero,) = find_entities(doc)
+    assert (aero.name, aero.label, aero.entity_id) == ("Aero Continente", "ORG",
+                                                        "org/aero-continente")
+
+
+def test_unlabelled_repeats_are_recovered_with_their_first_names(nlp):
+    words = ["Vladimiro", "Montesinos", "fled", ".", "Montesinos", "hid", "."]
+    doc = build(nlp, words, ["O", "O", "O", "O", "B-PERSON", "O", "O"],
+                heads=[1, 2, 2, 2, 5, 5, 5],
+                deps=["compound", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "punct"],
+                pos=["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "VERB", "PUNCT"])
+    (person,) = find_entities(doc)
+    assert person.name == "Vladimiro Montesinos" and person.aliases == ["Montesinos"]
+    assert [m.start for m in person.mentions] == [0, doc[4].idx]
+
+
+def test_colliding_ids_are_one_entity(nlp):
+    doc = build(nlp, ["U.S.", "and", "US", "troops"], ["B-GPE", "O", "B-GPE", "O"])
+    (us,) = find_entities(doc)
+    assert us.entity_id == "gpe/us" and len(us.mentions) == 2
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Vladimiro Montesinos", "vladimiro-montesinos"),
+    ("Perú Posible", "peru-posible"),
+    ("U.N.", "un"),
+    ("O’Brien & Sons", "obrien-sons"),
+])
+def test_slug_is_ascii_and_hyphenated(name, expected):
+    assert slug(name) == expected
+
+
+def test_lookup_by_span_prefers_the_largest_overlap(nlp):
+    words = ["Roni", "Bowers", "met", "Peru", "officials"]
+    doc = build(nlp, words, ["B-PERSON", "I-PERSON", "O", "B-GPE", "O"])
+    doc._.entities = find_entities(doc)
+    assert entity_for_span(doc, 0, len("Roni Bowers")).name == "Roni Bowers"
+    assert entity_for_span(doc, doc[1].idx + 4, doc[3].idx + 4).name == "Peru"  # 'rs met Peru'
+    assert entity_for_span(doc, doc[2].idx, doc[2].idx + 3) is None
+    assert entity_of(doc[3]).entity_id == "gpe/peru"
+    assert entity_of(doc[4]) is None
+
+
+def test_corpus_paragraph_groups_names(make_doc):
+    doc = make_doc(
+        "Vladimiro Montesinos was the long-standing head of Peru's intelligence service, "
+        "Servicio de Inteligencia Nacional (SIN), under President Alberto Fujimori. The "
+        "ensuing scandal caused Montesinos to flee the country, hastening the resignation "
+        "of Fujimori. Montesinos had strong connections with the CIA, the American "
+        "Intelligence Agency.")
+    names = {e.name: e for e in doc._.entities}
+    assert names["Vladimiro Montesinos"].label == "PERSON"
+    assert "Montesinos" in names["Vladimiro Montesinos"].aliases
+    assert names["Servicio de Inteligencia Nacional"].aliases == ["SIN"]
+    assert "Fujimori" in names["Alberto Fujimori"].aliases
+    assert not {"Montesinos", "Fujimori", "SIN"} & set(names)
+    for entity in doc._.entities:
+        assert all(doc.text[m.start:m.end] == m.text for m in entity.mentions)

@@ -1,11 +1,25 @@
-"""STUB (contract only; the real module replaces this)."""
+"""Citations: reference-list entries, in-text markers, photo and wire credits, and who said
+what in the body (direct quotes and reported speech), with the speaker linked to an entity.
+
+Quotes are found by scanning quotation marks paragraph by paragraph, so an odd number of
+marks never breaks anything (an unclosed quote ends with its paragraph); the speaker comes
+from the dependency parse around the quote, not from a fixed list of "said"-type verbs.
+"""
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.entities import Mention, entity_for_span
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 @dataclass(frozen=True)
@@ -23,30 +37,494 @@ class Citation:
     date: str = ""
     accessed: str = ""
     url: str = ""
+    confidence: float = 1.0  # how sure the speaker attribution is (quotes and statements)
 
 
-MARKER = re.compile(r"\[(\d+)\]")
+def _lexicon(name: str) -> list[str]:
+    """One entry a line; users extend these files without touching the code."""
+    lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+SPEECH_CUES = frozenset(_lexicon("speech_cues.txt"))
+WIRES = _lexicon("citation_wires.txt")
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])
 
 
+# --- dates in references -------------------------------------------------------------------
+
+MONTHS = {m[:3].lower(): n for n, m in enumerate(
+    "January February March April May June July August September October November December"
+    .split(), 1)}
+_MONTH = r"(?P<{}>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
+_DAY, _YEAR = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?", r"(?P<{}>(?:1[5-9]|20)\d\d)"
+DATE_FORMS = [  # most specific first; every form names its groups y, m, d
+    r"(?P<y0>\d{4})-(?P<m0>[01]\d)-(?P<d0>[0-3]\d)",
+    f"{_MONTH.format('m1')} {_DAY.format('d1')},? {_YEAR.format('y1')}",
+    f"{_DAY.format('d2')} {_MONTH.format('m2')},? {_YEAR.format('y2')}",
+    f"{_YEAR.format('y3')},? {_MONTH.format('m3')} {_DAY.format('d3')}\\b",
+    f"{_MONTH.format('m4')},? {_YEAR.format('y4')}",
+    r"(?<=\()(?P<y5>(?:1[5-9]|20)\d\d)[a-z]?(?=\))",  # APA "(2001)"
+    r"(?<=, )(?P<y6>(?:1[5-9]|20)\d\d)(?=\.?$)",  # MLA "..., 2001."
+]
+DATE = re.compile("|".join(f"(?:{form})" for form in DATE_FORMS))
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:)\]]")
+ACCESSED = re.compile(
+    r"\b(?:Retrieved|Accessed|Archived)\b(?: online)?(?: on)?(?: from)?:?\s*(?P<when>[^.]*?)"
+    r"(?:\.(?=\s|$)|$)", re.IGNORECASE)
+QUOTED = re.compile(r"[\"“](?P<title>[^\"“”]+)[\"”]")
+PAREN_DATE = re.compile(r"\s*\((?P<when>[^()]*\d{4}[^()]*)\)\s*\.?\s*")
+STRAY = " \t'\"“”‘’.,;:-–—"
+
+
+def iso_date(text: str) -> str:
+    """The first date in the text as ISO (day, month or year precision); "" when none."""
+    return _iso(DATE.search(text))
+
+
+def _iso(found: re.Match | None) -> str:
+    if not found:
+        return ""
+    parts = {key[0]: value for key, value in found.groupdict().items() if value}
+    iso = parts["y"]
+    if "m" in parts:
+        month = parts["m"]
+        iso += f"-{int(month) if month.isdigit() else MONTHS[month[:3].lower()]:02d}"
+        if "d" in parts:
+            iso += f"-{int(parts['d']):02d}"
+    return iso
+
+
+def _person_name(author: str) -> str:
+    """"Ripley, Amanda" -> "Amanda Ripley"; anything else stays as written."""
+    parts = [p.strip() for p in author.split(",")]
+    if len(parts) == 2 and all(p and p[0].isupper() and len(p.split()) <= 3 for p in parts):
+        return f"{parts[1]} {parts[0]}"
+    return author
+
+
+def _fragments(text: str) -> list[str]:
+    """A reference's unquoted remainder in parts: by ". " when it has sentence-like parts
+    (APA/MLA), else by commas ("Author, Title, Publisher, date")."""
+    text = text.replace("''", "")
+    separator = r"\.\s+" if len(re.split(r"\.\s+", text.strip(STRAY))) > 1 else r",\s+"
+    return [f.strip(STRAY) for f in re.split(separator, text) if f.strip(STRAY)]
+
+
+def parse_reference(entry: str, marker: str = "") -> Citation:
+    """One reference entry: author, title, publisher, date, accessed date and URL.
+
+    The first quoted string is the title (later quoted passages are excerpts); a
+    parenthesised date closes the author part ("Ripley, Amanda (2001)."); without a quoted
+    title the remaining fragments are read as author, title, publisher in that order.
+    """
+    rest = entry.strip()
+    url = next((m.group(0) for m in URL.finditer(rest)), "")
+    rest = URL.sub(" ", rest)
+    accessed = ""
+    if found := ACCESSED.search(rest):
+        accessed = iso_date(found.group("when"))
+        rest = rest[: found.start()] + rest[found.end():]
+    title = author = ""
+    date = ""
+    if found := PAREN_DATE.search(rest):
+        date = iso_date(f"({found.group('when')})")
+        author, rest = rest[: found.start()].strip(STRAY), rest[found.end():]
+    if found := QUOTED.search(rest):
+        title = found.group("title").strip(STRAY)
+        if not author:
+            author = rest[: found.start()].strip(STRAY)
+        rest = rest[found.end():]
+        rest = QUOTED.sub(" ", rest.split("“")[0] if "“" in rest else rest.split('"')[0])
+    if not date and (found := DATE.search(rest)):
+        date = _iso(found)
+        rest = rest[: found.start()] + rest[found.end():]
+    fragments = _fragments(rest)
+    if not title and not author and len(fragments) >= 3:
+        author = fragments.pop(0)
+    if not title and fragments:
+        title = fragments.pop(0)
+    publisher = fragments[0] if fragments else ""
+    if not publisher and url:
+        publisher = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0]
+    return Citation("reference", marker, source=_person_name(author), title=title,
+                    publisher=publisher, date=date, accessed=accessed, url=url)
+
+
 def parse_references(entries: list[str]) -> list[Citation]:
-    return []
+    """The reference list, in order: marker "1" is the first entry."""
+    return [parse_reference(entry, str(n)) for n, entry in enumerate(entries, 1)]
+
+
+# --- credits and markers -------------------------------------------------------------------
+
+CREDIT = re.compile(
+    r"\b(?:Photo(?:graph)?s?|Image|Video|Picture|Illustration|Credit)(?: credit)?"
+    r"(?: by)?\s*:\s*(?P<name>[^|]+)", re.IGNORECASE)
+AGENCY_PHOTO = re.compile(r"\b(?P<agency>[A-Z][\w.]*) (?:Photo|Images?|Video)/(?P<name>[^|,;]+)")
+WIRE = re.compile(r"\((?P<name>{0})\)|^\s*(?:By\s+)?(?P<lead>{0})\s*[-—–|]".format(
+    "|".join(re.escape(w) for w in sorted(WIRES, key=len, reverse=True))))
+REPEATED = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
+
+
+def _credit(text: str) -> Citation | None:
+    if found := AGENCY_PHOTO.search(text):
+        return Citation("credit", source=found.group("name").strip(STRAY),
+                        publisher=found.group("agency"))
+    if found := CREDIT.search(text):
+        name = found.group("name").strip(STRAY)
+        name = REPEATED.sub(r"\g<name>", name)
+        person, _, agency = name.partition("/")
+        return Citation("credit", source=person.strip(), publisher=agency.strip())
+    if found := WIRE.search(text):
+        return Citation("credit", source=found.group("name") or found.group("lead"))
+    return None
 
 
 def find_credits(lines: list[str]) -> list[Citation]:
-    return []
+    """Photo, video and wire credits in caption lines and bylines, one per credited name."""
+    credits: dict[str, Citation] = {}
+    for line in lines:
+        credit = _credit(line or "")
+        if credit and credit.source:
+            credits.setdefault(credit.source.lower(), credit)
+    return list(credits.values())
+
+
+MARKER = re.compile(r"\[(\d+)\]|\[(citation needed)\]", re.IGNORECASE)
 
 
 def find_markers(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(1)) for m in MARKER.finditer(text)]
+    """In-text reference markers: "[2][3]" gives two; "[citation needed]" flags a sentence."""
+    return [(m.start(), m.end(), m.group(1) or m.group(2).lower()) for m in MARKER.finditer(text)]
+
+
+# --- quotation marks -----------------------------------------------------------------------
+
+CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", '"': "\"”"}
+SINGLE = re.compile(r"(?<![\w'‘’])['‘](?P<body>[A-Za-z][^'‘’\"“”\n]*?[\w.,!?])['’](?![\w])")
+DASH_NAME = re.compile(r"\s*[-—–]\s*(?=[A-Z])")
+
+
+@dataclass(frozen=True, order=True)
+class Marked:
+    """Text between quotation marks: content offsets, and whether it came in single marks."""
+
+    start: int
+    end: int
+    single: bool = False
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+def _stripped(text: str, marked: Marked) -> Marked:
+    body = text[marked.start: marked.end]
+    start = marked.start + len(body) - len(body.lstrip())
+    return Marked(start, max(start, marked.start + len(body.rstrip())), marked.single)
+
+
+def quoted_spans(text: str) -> list[Marked]:
+    """Double-quoted (straight, curly, guillemet) spans; a mark left open closes at the
+    paragraph end. Single-quoted spans only outside them (they still need a speaker)."""
+    spans: list[Marked] = []
+    for begin, end in _paragraphs(text):
+        opened: tuple[int, str] | None = None
+        for i in range(begin, end):
+            char = text[i]
+            if opened and char in CLOSERS[opened[1]]:
+                spans.append(Marked(opened[0], i))
+                opened = None
+            elif char in CLOSERS and i + 1 < end and (char != '"' or not text[i + 1].isspace()):
+                if opened:  # a new opening mark: the previous quote was never closed
+                    spans.append(Marked(opened[0], i))
+                opened = (i + 1, char)
+        if opened:
+            spans.append(Marked(opened[0], begin + len(text[begin:end].rstrip())))
+    spans = [_stripped(text, s) for s in spans]
+    doubles = [(s.start, s.end) for s in spans]
+    for found in SINGLE.finditer(text):
+        if not any(s - 1 <= found.start() < e + 1 for s, e in doubles):
+            spans.append(Marked(found.start("body"), found.end("body"), single=True))
+    return sorted(s for s in spans if s.end > s.start)
+
+
+# --- speakers ------------------------------------------------------------------------------
+
+PRONOUN_LABELS = {"he": ("PERSON",), "she": ("PERSON",), "him": ("PERSON",),
+                  "her": ("PERSON",), "they": ("PERSON", "ORG", "NORP", "GPE"),
+                  "them": ("PERSON", "ORG", "NORP", "GPE"), "it": ("ORG", "GPE")}
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+SUBJECTS = ("nsubj", "nsubjpass")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    entity_id: str = ""
+    how: str = "named"  # named, pronoun, description, text
+
+
+class Speakers:
+    """Resolves a subject token to the fullest name of the entity it refers to.
+
+    Mentions come from the entity stage when it ran (its labels are document-consistent),
+    else from the model's own entities.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        mentions = [replace(m, label=e.label) for e in doc._.entities for m in e.mentions] or [
+            Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
+                               key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+        self.ends = [m.end for m in self.mentions]
+
+    def entity(self, mention: Mention, how: str = "named") -> Speaker:
+        return self.at(mention.start, mention.end, how)
+
+    def at(self, start: int, end: int, how: str = "named") -> Speaker:
+        """The entity named by the character span, or the span's own text."""
+        found = entity_for_span(self.doc, start, end)
+        if found is None:
+            return Speaker(self.doc.text[start:end], "", how)
+        return Speaker(found.name, found.entity_id, how)
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, start)
+        return [m for m in self.mentions[i: bisect.bisect_left(self.starts, end)] if m.end <= end]
+
+    def preceding(self, position: int, labels: tuple[str, ...]) -> Mention | None:
+        """The nearest entity mention ending before `position` with one of the labels."""
+        for i in range(bisect.bisect_right(self.ends, position) - 1, -1, -1):
+            if self.mentions[i].label in labels:
+                return self.mentions[i]
+        return None
+
+    def resolve(self, subject: Token, outside: tuple[int, int] = (0, 0)) -> Speaker:
+        tokens = [t for t in subject.subtree if not outside[0] <= t.idx < outside[1]]
+        begin, end = (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else (0, 0)
+        named = self.within(begin, end)
+        # the entity the subject is ("President X"), else a person in apposition ("the
+        # former minister, X,"); a mere modifier ("the Chilean government") is not the speaker
+        heads = [m for m in named if m.start <= subject.idx < m.end]
+        people = [m for m in named if m.label == "PERSON"]
+        if heads or people:
+            return self.entity((heads or people)[0])
+        lower = subject.lower_
+        if lower in PRONOUN_LABELS:
+            if mention := self.preceding(subject.idx, PRONOUN_LABELS[lower]):
+                return self.entity(mention, "pronoun")
+        elif not named and subject.tag_ == "NN" and any(c.lower_ == "the"
+                                                         for c in subject.children):
+            if mention := self.preceding(subject.idx, ("PERSON", "ORG")):
+                return self.entity(mention, "description")
+        return Speaker(self.doc.text[begin:end], "", "text")
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, inherited along conjunctions ("He smiled and added ...")."""
+    while True:
+        subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+        if subject is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return subject
+        verb = verb.head
+
+
+def is_cue(token: Token) -> bool:
+    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_CUES
+
+
+CONFIDENCE = {"named": 0.9, "description": 0.7, "pronoun": 0.65, "text": 0.6}
+
+
+# --- direct quotes -------------------------------------------------------------------------
+
+def _is_scare_quote(span: Span) -> bool:
+    """A few words without a verb ("so-called “experts”") are a term, not speech."""
+    return len([t for t in span if t.is_alpha]) < 4 and not any(
+        t.pos_ in ("VERB", "AUX") for t in span)
+
+
+def _is_title(span: Span) -> bool:
+    """Title Case throughout: the name of a plan, a book, a song."""
+    capitalised = [t for t in span if t.is_alpha and not t.is_stop]
+    return bool(capitalised) and all(t.is_title or t.is_upper for t in capitalised)
+
+
+def _quote_cue(doc: Doc, quote: Span) -> Token | None:
+    """The speech verb that introduces the quote: up the parse from the quote, else the
+    nearest cue verb in the quote's sentences, else a verb governing it whose subject is
+    a person ("X qualified the declarations as “…”")."""
+    first, last = doc[quote.start].sent, doc[quote.end - 1].sent
+    inside = range(quote.start, quote.end)
+    head = quote.root
+    governing = []
+    while head.i in inside and head.head.i != head.i:
+        head = head.head
+    while head.i not in inside:
+        governing.append(head)
+        if head.head.i == head.i:
+            break
+        head = head.head
+    for verb in governing:
+        if is_cue(verb):
+            return verb
+    around = [t for t in doc[first.start: last.end] if t.i not in inside and is_cue(t)]
+    if around:
+        return min(around, key=lambda t: min(abs(t.i - quote.start), abs(t.i - quote.end)))
+    for verb in governing:
+        subject = subject_of(verb) if verb.pos_ == "VERB" else None
+        if subject is not None and subject.ent_type_ in ("PERSON", "ORG"):
+            return verb
+    return None
+
+
+def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker | None:
+    """“…” -Name after the quote, or "Name: “…”" before it."""
+    if dash := DASH_NAME.match(doc.text, quote.end_char + 1, quote.end_char + 5):
+        after = (t for t in doc[quote.end: quote.end + 6] if t.idx + len(t) > dash.end())
+        run = list(itertools.takewhile(lambda t: t.pos_ == "PROPN", after))
+        if run:
+            return speakers.at(dash.end(), run[-1].idx + len(run[-1]))
+    before = doc.text[max(0, quote.start_char - 4): quote.start_char].rstrip("\"“«„ ")
+    if before.endswith(":"):
+        mention = speakers.preceding(quote.start_char, SPEAKER_LABELS)
+        if mention is not None and quote.start_char - mention.end <= 4:
+            return speakers.entity(mention)
+    return None
+
+
+def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | None]]:
+    """Every direct quote with its speaker and cue; the cue token is returned too so that
+    reported-speech search skips it."""
+    found: list[tuple[Citation, Token | None]] = []
+    previous: Citation | None = None
+    for marked in quoted_spans(doc.text):
+        quote = doc.char_span(marked.start, marked.end, alignment_mode="expand")
+        if quote is None or not len(quote):
+            continue
+        cue = _quote_cue(doc, quote)
+        subject = subject_of(cue) if cue is not None else None
+        outside = (marked.start, marked.end)
+        speaker = speakers.resolve(subject, outside) if subject is not None else None
+        confidence = CONFIDENCE[speaker.how] if speaker else 0.5
+        if speaker is None and (speaker := _dash_or_colon_speaker(doc, quote, speakers)):
+            confidence = 0.8
+        if speaker is None and previous is not None and _continues(speakers, previous, marked):
+            speaker, confidence = Speaker(previous.source, previous.source_id), 0.5
+        if (_is_scare_quote(quote) or marked.single and cue is None
+                or speaker is None and _is_title(quote)):
+            continue
+        if cue is not None and not is_cue(cue):
+            confidence -= 0.15
+        citation = Citation(
+            "quote", source=speaker.name if speaker else "",
+            source_id=speaker.entity_id if speaker else "", cue=cue.text if cue else "",
+            content=doc.text[marked.start: marked.end], start=marked.start, end=marked.end,
+            confidence=round(confidence, 2))
+        found.append((citation, cue))
+        previous = citation
+    return found
+
+
+def _continues(speakers: Speakers, previous: Citation, marked: Marked) -> bool:
+    """An unattributed quote carries on the previous attributed one when it follows in the
+    same or the next paragraph with no other speaker named in between."""
+    between = speakers.doc.text[previous.end: marked.start]
+    other = speakers.preceding(marked.start, SPEAKER_LABELS)
+    named_between = other is not None and other.start >= previous.end
+    return bool(previous.source) and between.count("\n") <= 2 and not (
+        named_between and previous.source not in other.text)
+
+
+# --- reported speech -----------------------------------------------------------------------
+
+def _trimmed(doc: Doc, tokens: list[Token]) -> tuple[int, int] | None:
+    """Character span of the tokens, without a leading "that" and edge punctuation."""
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "mark" or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    if len(tokens) < 3:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _reported_content(verb: Token) -> list[Token]:
+    """The clause a speech verb reports: its ccomp, else object plus "of/for" phrase
+    ("accused the airline of smuggling")."""
+    clause = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clause:
+        return sorted(t for c in clause for t in c.subtree)
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "prep") and c.i > verb.i]
+    content = sorted(t for c in objects for t in c.subtree)
+    heads = {verb.i} | {c.i for c in objects}
+    if any(t.dep_ == "prep" and t.lower_ in ("of", "for") and t.head.i in heads
+           for t in content):
+        return content
+    return []
+
+
+def _according_to(token: Token) -> tuple[Token, list[Token]] | None:
+    """("according to X, ..."): the source X and the rest of the sentence as content."""
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if source is None:
+        return None
+    phrase = {t.i for t in token.subtree}
+    sent = token.sent
+    left = [t for t in sent if t.i < token.i]
+    right = [t for t in sent if t.i > max(phrase)]
+    return source, max(left, right, key=len)
+
+
+def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
+                    quoted: list[tuple[int, int]]) -> list[Citation]:
+    """Statements without quotation marks: "X said (that) …", "according to X, …"."""
+    statements = []
+    for token in doc:
+        if token.i in used or any(s <= token.idx < e for s, e in quoted):
+            continue
+        if token.lower_ == "according" and (found := _according_to(token)):
+            subject, content, cue = found[0], found[1], "according to"
+        elif is_cue(token) and (subject := subject_of(token)) is not None:
+            content, cue = _reported_content(token), token.text
+        else:
+            continue
+        span = _trimmed(doc, content)
+        if span is None or any(s < span[1] and span[0] < e for s, e in quoted):
+            continue
+        speaker = speakers.resolve(subject)
+        statements.append(Citation(
+            "statement", source=speaker.name, source_id=speaker.entity_id, cue=cue,
+            content=doc.text[span[0]: span[1]], start=span[0], end=span[1],
+            confidence=round(CONFIDENCE[speaker.how] - 0.1, 2)))
+    return statements
+
+
+def find_quotes(doc: Doc) -> list[Citation]:
+    """Direct quotes and reported statements of a parsed Doc, in text order."""
+    speakers = Speakers(doc)
+    quotes = direct_quotes(doc, speakers)
+    used = {cue.i for _, cue in quotes if cue is not None}
+    quoted = [(q.start, q.end) for q, _ in quotes]
+    citations = [q for q, _ in quotes] + reported_speech(doc, speakers, used, quoted)
+    return sorted(citations, key=lambda c: (c.start, c.end))
 
 
 @Language.factory("news_quotes")
 def make_quotes(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        doc._.quotes = []
+        doc._.quotes = find_quotes(doc)
         return doc
 
     return component
+

@@ -1,10 +1,30 @@
-"""STUB (contract only; the real module replaces this)."""
+"""Claims: a check-worthiness score for every sentence, from a few transparent features.
+
+Each feature is a yes/no signal read off the parse (numbers, entities, dates, comparisons,
+tense, causal links, questions, first-person opinions, imperatives, ...). The score is the
+logistic of the summed weights kept in models/claims_rules.json, so anyone can see why a
+sentence scored as it did and tune the weights without touching the code.
+"""
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+RULES = json.loads(
+    (Path(__file__).resolve().parent.parent / "models" / "claims_rules.json").read_text("utf-8"))
+PHRASES = {kind: tuple(f" {p} " for p in phrases) for kind, phrases in RULES["phrases"].items()}
+NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
+SPEAKERS = {"i", "we", "you"}
+# The type a claim gets: the first of these features it has.
+TYPES = (("quote", "quote"), ("number", "statistic"), ("money", "statistic"),
+         ("comparison", "comparison"), ("causal", "causal"), ("prediction", "prediction"),
+         ("past", "event"), ("date", "event"))
 
 
 @dataclass(frozen=True)
@@ -15,16 +35,87 @@ class Claim:
     is_claim: bool
     claim_type: str = ""
     hedged: bool = False
+    reasons: tuple[str, ...] = ()  # the features that fired, strongest weight first
 
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=[])
 
 
+def _has(text: str, kind: str) -> bool:
+    return any(phrase in text for phrase in PHRASES[kind])
+
+
+def features(sent: Span, quoted: bool = False) -> set[str]:
+    """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons)."""
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    lower = " " + " ".join(t.lower_ for t in words) + " "
+    lemmas = " " + " ".join(t.lemma_.lower() for t in words) + " "
+    labels = {e.label_ for e in sent.ents}
+    subjects = {t.lower_ for t in sent if t.dep_ in ("nsubj", "nsubjpass")}
+    first = words[0] if words else None
+    found = {
+        "number": bool(labels & COUNTED) or any(
+            t.pos_ == "NUM" and t.ent_type_ not in ("DATE", "TIME", "ORDINAL") for t in words),
+        "money": bool(labels & {"PERCENT", "MONEY"}) or _has(lower, "money"),
+        "entity": bool(labels & NAMED),
+        "date": "DATE" in labels,
+        "comparison": any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in words)
+        or _has(lower, "comparison"),
+        "causal": _has(lower, "causal") or _has(lemmas, "causal"),
+        "prediction": _has(lower, "prediction"),
+        "past": any(t.tag_ == "VBD" for t in words),
+        "perfect": any(t.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux"
+                                               for c in t.children) for t in words),
+        "third_person": bool(subjects) and not subjects & SPEAKERS,
+        "hedge": _has(lower, "hedge"),
+        "question": sent.text.rstrip().endswith("?"),
+        "speaker_opinion": bool(subjects & SPEAKERS) and any(
+            t.lemma_.lower() in RULES["phrases"]["opinion"] and any(
+                c.lower_ in SPEAKERS and c.dep_ == "nsubj" for c in t.children) for t in words),
+        "speaker": bool(subjects & SPEAKERS),
+        "obligation": _has(lower, "obligation"),
+        "imperative": first is not None and first.tag_ == "VB" and not subjects,
+        "short": len(words) < RULES["min_words"],
+        "quote": quoted,
+    }
+    return {name for name, fired in found.items() if fired}
+
+
+def score(fired: set[str]) -> float:
+    weights = RULES["weights"]
+    total = RULES["bias"] + sum(weights.get(name, 0.0) for name in fired)
+    return 1 / (1 + math.exp(-total))
+
+
+def claim_for(sent: Span, quoted: bool = False) -> Claim:
+    """Score and type one sentence."""
+    fired = features(sent, quoted)
+    value = score(fired)
+    is_claim = value >= RULES["threshold"]
+    kind = next((t for name, t in TYPES if name in fired), "fact") if is_claim else ""
+    weights = RULES["weights"]
+    reasons = tuple(sorted((n for n in fired if weights.get(n)), key=lambda n: -weights[n]))
+    return Claim(sent.start_char, sent.end_char, round(value, 4), is_claim, kind,
+                 "hedge" in fired, reasons)
+
+
+def find_claims(doc: Doc) -> list[Claim]:
+    """One Claim per sentence, in order; a sentence holding a quote or statement is marked."""
+    spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
+    claims, i = [], 0
+    for sent in doc.sents:
+        while i < len(spans) and spans[i][1] <= sent.start_char:
+            i += 1
+        quoted = i < len(spans) and spans[i][0] < sent.end_char
+        claims.append(claim_for(sent, quoted))
+    return claims
+
+
 @Language.factory("news_claims")
 def make_claims(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
-        doc._.claims = [Claim(s.start_char, s.end_char, 0.0, False) for s in doc.sents]
+        doc._.claims = find_claims(doc)
         return doc
 
     return component

@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.dates import CalendarDate, find_calendar_date
 from pipeline.entities import Mention, entity_for_span
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -55,21 +56,8 @@ if not Doc.has_extension("quotes"):
 
 # --- dates in references -------------------------------------------------------------------
 
-MONTHS = {m[:3].lower(): n for n, m in enumerate(
-    "January February March April May June July August September October November December"
-    .split(), 1)}
-_MONTH = r"(?P<{}>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
-_DAY, _YEAR = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?", r"(?P<{}>(?:1[5-9]|20)\d\d)"
-DATE_FORMS = [  # most specific first; every form names its groups y, m, d
-    r"(?P<y0>\d{4})-(?P<m0>[01]\d)-(?P<d0>[0-3]\d)",
-    f"{_MONTH.format('m1')} {_DAY.format('d1')},? {_YEAR.format('y1')}",
-    f"{_DAY.format('d2')} {_MONTH.format('m2')},? {_YEAR.format('y2')}",
-    f"{_YEAR.format('y3')},? {_MONTH.format('m3')} {_DAY.format('d3')}\\b",
-    f"{_MONTH.format('m4')},? {_YEAR.format('y4')}",
-    r"(?<=\()(?P<y5>(?:1[5-9]|20)\d\d)[a-z]?(?=\))",  # APA "(2001)"
-    r"(?<=, )(?P<y6>(?:1[5-9]|20)\d\d)(?=\.?$)",  # MLA "..., 2001."
-]
-DATE = re.compile("|".join(f"(?:{form})" for form in DATE_FORMS))
+YEAR_ONLY = re.compile(r"(?<=\()(?:1[5-9]|20)\d\d[a-z]?(?=\))"  # APA "(2001)"
+                       r"|(?<=, )(?:1[5-9]|20)\d\d(?=\.?$)")  # MLA "..., 2001."
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:)\]]")
 ACCESSED = re.compile(
     r"\b(?:Retrieved|Accessed|Archived)\b(?: online)?(?: on)?(?: from)?:?\s*(?P<when>[^.]*?)"
@@ -79,22 +67,20 @@ PAREN_DATE = re.compile(r"\s*\((?P<when>[^()]*\d{4}[^()]*)\)\s*\.?\s*")
 STRAY = " \t'\"“”‘’.,;:-–—"
 
 
+def _find_date(text: str) -> CalendarDate | None:
+    """The first calendar date of a reference (day or month precision), else a year where
+    APA "(2001)" and MLA "..., 2001." put it: elsewhere a bare year is too often a number."""
+    if found := find_calendar_date(text):
+        return found
+    if year := YEAR_ONLY.search(text):
+        return CalendarDate(year.start(), year.end(), year[0][:4])
+    return None
+
+
 def iso_date(text: str) -> str:
     """The first date in the text as ISO (day, month or year precision); "" when none."""
-    return _iso(DATE.search(text))
-
-
-def _iso(found: re.Match | None) -> str:
-    if not found:
-        return ""
-    parts = {key[0]: value for key, value in found.groupdict().items() if value}
-    iso = parts["y"]
-    if "m" in parts:
-        month = parts["m"]
-        iso += f"-{int(month) if month.isdigit() else MONTHS[month[:3].lower()]:02d}"
-        if "d" in parts:
-            iso += f"-{int(parts['d']):02d}"
-    return iso
+    found = _find_date(text)
+    return found.iso if found else ""
 
 
 def _person_name(author: str) -> str:
@@ -138,9 +124,9 @@ def parse_reference(entry: str, marker: str = "") -> Citation:
             author = rest[: found.start()].strip(STRAY)
         rest = rest[found.end():]
         rest = QUOTED.sub(" ", rest.split("“")[0] if "“" in rest else rest.split('"')[0])
-    if not date and (found := DATE.search(rest)):
-        date = _iso(found)
-        rest = rest[: found.start()] + rest[found.end():]
+    if not date and (found_date := _find_date(rest)):
+        date = found_date.iso
+        rest = rest[: found_date.start] + rest[found_date.end:]
     fragments = _fragments(rest)
     if not title and not author and len(fragments) >= 3:
         author = fragments.pop(0)

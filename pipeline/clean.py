@@ -19,6 +19,8 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.dates import find_calendar_date
+
 MODELS = Path(__file__).resolve().parent.parent / "models"
 SHORT_LINE_WORDS = MODELS / "boilerplate_words.txt"  # furniture when the line is short
 SENTENCE_WORDS = MODELS / "boilerplate_sentences.txt"  # furniture even in a sentence
@@ -60,17 +62,6 @@ CREDIT = re.compile(
     r"|^\((?:reuters|ap|afp|file)\)$",
     re.IGNORECASE,
 )
-MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH}),?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
-    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
-    re.IGNORECASE,
-)
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 DATE_CUE = re.compile(
     r"^(?:first )?(?:published|posted|date|created)\b|^(?:last )?(?P<updated>updated|modified)\b",
     re.IGNORECASE,
@@ -201,14 +192,6 @@ class _Meta:
     byline: str = ""
 
 
-def _iso(match: re.Match[str]) -> str:
-    if match["y3"]:
-        return f"{match['y3']}-{match['m3']}-{match['d3']}"
-    day, month = match["d1"] or match["d2"], match["m1"] or match["m2"]
-    number = MONTHS.index(month[:3].lower()) + 1
-    return f"{match['y1'] or match['y2']}-{number:02d}-{int(day):02d}"
-
-
 def _rule(unit: _Unit, meta: _Meta) -> str:
     """The reason a pattern rule removes this unit ("" when none does); fills in metadata."""
     text, n_words = unit.text, len(unit.words)
@@ -240,13 +223,13 @@ def _metadata(unit: _Unit, meta: _Meta) -> bool:
     says "Published"/"Posted" wins over a bare one, which wins over "Updated"."""
     text = unit.text
     byline = BYLINE.match(text)
-    date = DATE.search(text)
+    date = find_calendar_date(text, day_only=True)
     cue = DATE_CUE.match(text)
-    dated = bool(date) and (bool(cue) or bool(byline) or len(text) - len(date[0]) <= 25)
+    dated = bool(date) and (bool(cue) or bool(byline) or len(text) - (date.end - date.start) <= 25)
     if dated:
         rank = 0 if cue and cue["updated"] else 2 if cue else 1
         if not meta.published or rank > meta.rank:
-            meta.published, meta.rank = _iso(date), rank
+            meta.published, meta.rank = date.iso, rank
     if byline and len(byline["name"].split()) <= 5:
         meta.byline = meta.byline or byline["name"]
     return bool(byline) or dated

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -122,7 +123,9 @@ def _week(d: date, weekend: bool = False) -> Value:
 
 
 def _years(first: int, count: int, value: str, granularity: str) -> Value:
-    return _period(value, date(first, 1, 1), date(first + count - 1, 12, 31), granularity)
+    """A span of whole years; the calendar starts at year 1, so the first century does too."""
+    return _period(value, date(max(first, 1), 1, 1), date(first + count - 1, 12, 31),
+                   granularity)
 
 
 def _decade(decade: int) -> Value:
@@ -356,19 +359,22 @@ def _rule_clock(s: str, ctx: _Context) -> Value | None:
                  base.anchor or "published")
 
 
+DAYS = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<e>\d{1,2}))?"  # "26th", "19-21"
+
+
 def _rule_absolute(s: str, ctx: _Context) -> Value | None:
-    """Calendar dates: 2001-07-26, July 26, 2001, 26 July 2001, Apr 29, April 19-21."""
+    """Calendar dates: 2001-07-26, July 26, 2001, 26 July 2001, 2001, July 26, Apr 29,
+    April 19-21."""
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
     if m:
         year, month, day = map(int, m.groups())
         end = None
     else:
         lead = rf"(?:(?:{REL})\s+)?(?:{WEEKDAY},?\s+)?"
-        m = (re.fullmatch(rf"{lead}(?P<m>{MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
-                          rf"(?:\s*[-–]\s*(?P<e>\d{{1,2}}))?(?:,?\s+(?P<y>\d{{4}}))?", s)
-             or re.fullmatch(rf"{lead}(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
-                             rf"(?:\s*[-–]\s*(?P<e>\d{{1,2}}))?\s+(?:of\s+)?(?P<m>{MONTH})"
-                             rf"(?:,?\s+(?P<y>\d{{4}}))?", s))
+        year_after = r"(?:,?\s+(?P<y>\d{4}))?"
+        m = (re.fullmatch(rf"{lead}(?P<m>{MONTH})\s+{DAYS}{year_after}", s)
+             or re.fullmatch(rf"{lead}(?:the\s+)?{DAYS}\s+(?:of\s+)?(?P<m>{MONTH}){year_after}", s)
+             or re.fullmatch(rf"(?P<y>\d{{4}}),?\s+(?P<m>{MONTH})\s+{DAYS}", s))
         if not m:
             return None
         month, day = _month_number(m["m"]), int(m["d"])
@@ -438,7 +444,8 @@ def _rule_decade(s: str, ctx: _Context) -> Value | None:
 def _rule_century(s: str, ctx: _Context) -> Value | None:
     m = re.fullmatch(rf"(?:the\s+)?(?:(\d{{1,2}})(?:st|nd|rd|th)|({ORDINAL}))[\s-]+century", s)
     if m:
-        return _century((int(m[1]) if m[1] else LEX["ordinals"][m[2]]) - 1)
+        number = int(m[1]) if m[1] else LEX["ordinals"][m[2]]
+        return _century(number - 1) if number > 0 else None
     m = re.fullmatch(rf"(?:({REL})\s+)?century", s)
     if m and ctx.published:
         shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(m[1], 0)
@@ -722,6 +729,37 @@ def normalise(text: str, published: date | str | None = None, *, tense: str = ""
                     value = _narrow(value, MODIFIERS[mod[1].split()[0]])
                 return value
     return Value("DATE", "") if TEMPORAL_WORD.search(s) else None
+
+
+# ---------------------------------------------------------------- calendar dates in plain text
+
+
+class CalendarDate(NamedTuple):
+    """A date found in plain text: its character span and ISO value."""
+
+    start: int
+    end: int
+    iso: str  # 2001-07-26, or 2001-07 for a month
+
+
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY_FORMS = (rf"{MONTH}\s+{_DAY},?\s+\d{{4}}", rf"{_DAY}\s+(?:of\s+)?{MONTH},?\s+\d{{4}}",
+              rf"\d{{4}},?\s+{MONTH}\s+{_DAY}", r"\d{4}-\d\d-\d\d")
+CALENDAR_DAY = re.compile(rf"\b(?:{'|'.join(_DAY_FORMS)})\b", re.IGNORECASE)
+CALENDAR_DATE = re.compile(rf"\b(?:{'|'.join(_DAY_FORMS)}|{MONTH},?\s+\d{{4}})\b",
+                           re.IGNORECASE)
+
+
+def find_calendar_date(text: str, *, day_only: bool = False) -> CalendarDate | None:
+    """The first absolute date of plain text ("July 26, 2001", "26 July 2001", "2001-07-26",
+    and unless `day_only` "July 2001"), for metadata lines and reference entries that are
+    not parsed by spaCy. The value comes from `normalise`, so every stage reads a date
+    alike."""
+    for found in (CALENDAR_DAY if day_only else CALENDAR_DATE).finditer(text):
+        value = normalise(found[0])
+        if value is not None and value.date_start:
+            return CalendarDate(found.start(), found.end(), value.value)
+    return None
 
 
 # ---------------------------------------------------------------- finding spans

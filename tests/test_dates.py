@@ -24,6 +24,7 @@ CASES = [
     ("the mid 90's", PUB, "199X", "DATE", "1992-01-01", "1997-12-31", "decade"),
     ("the 80’s", PUB, "198X", "DATE", "1980-01-01", "1989-12-31", "decade"),
     ("the 20th century", None, "19", "DATE", "1900-01-01", "1999-12-31", "century"),
+    ("the first century", None, "00", "DATE", "0001-01-01", "0099-12-31", "century"),
     ("mid-1996", None, "1996", "DATE", "1996-04-01", "1996-09-30", "year"),
     ("this past March 30", PUB, "2016-03-30", "DATE", "2016-03-30", "2016-03-30", "day"),
     ("March 30", None, "XXXX-03-30", "DATE", "", "", "day"),

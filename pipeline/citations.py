@@ -12,15 +12,13 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import CalendarDate, find_calendar_date
 from pipeline.entities import Mention, entity_for_span
-
-MODELS = Path(__file__).resolve().parent.parent / "models"
+from pipeline.resources import read_lines
 
 
 @dataclass(frozen=True)
@@ -41,14 +39,8 @@ class Citation:
     confidence: float = 1.0  # how sure the speaker attribution is (quotes and statements)
 
 
-def _lexicon(name: str) -> list[str]:
-    """One entry a line; users extend these files without touching the code."""
-    lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-SPEECH_CUES = frozenset(_lexicon("speech_cues.txt"))
-WIRES = _lexicon("citation_wires.txt")
+SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
+WIRES = read_lines("citation_wires.txt")
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])

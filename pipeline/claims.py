@@ -7,16 +7,15 @@ sentence scored as it did and tune the weights without touching the code.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-RULES = json.loads(
-    (Path(__file__).resolve().parent.parent / "models" / "claims_rules.json").read_text("utf-8"))
+from pipeline.resources import read_json
+
+RULES = read_json("claims_rules.json")
 PHRASES = {kind: tuple(f" {p} " for p in phrases) for kind, phrases in RULES["phrases"].items()}
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}

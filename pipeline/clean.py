@@ -15,15 +15,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.dates import find_calendar_date
+from pipeline.resources import read_lines
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
-SHORT_LINE_WORDS = MODELS / "boilerplate_words.txt"  # furniture when the line is short
-SENTENCE_WORDS = MODELS / "boilerplate_sentences.txt"  # furniture even in a sentence
+SHORT_LINE_WORDS = "boilerplate_words.txt"  # furniture when the line is short
+SENTENCE_WORDS = "boilerplate_sentences.txt"  # furniture even in a sentence
 
 
 @dataclass(frozen=True)
@@ -82,21 +81,20 @@ LIST_ENTRY = re.compile(r"^(?:\d+[.)]|\[\d+\])\s+")
 
 
 @cache
-def _lexicon(path: Path) -> tuple[re.Pattern[str], dict[str, str]]:
+def _lexicon(name: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """A lexicon file as one whole-word pattern for all its phrases, and phrase -> reason."""
     reasons = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            reason, phrase = line.split(maxsplit=1)
-            reasons[phrase.strip().lower()] = reason
+    for line in read_lines(name):
+        reason, phrase = line.split(maxsplit=1)
+        reasons[phrase.strip().lower()] = reason
     longest_first = sorted(reasons, key=len, reverse=True)
     alternatives = "|".join(map(re.escape, longest_first))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), reasons
 
 
-def _furniture(text: str, path: Path) -> tuple[str, int]:
+def _furniture(text: str, name: str) -> tuple[str, int]:
     """The reason of the first lexicon phrase in the text and where it starts, or ("", -1)."""
-    pattern, reasons = _lexicon(path)
+    pattern, reasons = _lexicon(name)
     found = pattern.search(text)
     return (reasons[found[0].lower()], found.start()) if found else ("", -1)
 

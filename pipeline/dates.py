@@ -10,19 +10,18 @@ guessed. Values follow the TempEval-3 (TIMEX3) conventions: 2016-03-30, 2016-W15
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "dates_lexicon.json"
-LEX: dict = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+from pipeline.resources import read_json
+
+LEX: dict = read_json("dates_lexicon.json")
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,17 @@ the same id in every document.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "entity_lexicon.json"
-LEX: dict = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+from pipeline.resources import read_json
+
+LEX: dict = read_json("entity_lexicon.json")
 ACRONYM_SKIP = frozenset(LEX["acronym_skip"])
 LEADING_TRIM = frozenset(LEX["leading_trim"])
 CUE_LABEL = {word: label for label, words in LEX["type_cues"].items() for word in words}

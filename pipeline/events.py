@@ -12,19 +12,17 @@ TempEval-3.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import mention_of
+from pipeline.resources import read_json
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "models" / "event_types.json"
-LEX: dict = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+LEX: dict = read_json("event_types.json")
 TYPE_OF = {lemma: kind for kind, lemmas in LEX["types"].items() for lemma in lemmas}
 STOP = frozenset(LEX["stop"])
 OF_NAMES_ACTOR = frozenset(LEX["of_names_actor"])

@@ -5,12 +5,11 @@ the dates stage; the parse comes from the model, so the sentences are plain news
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pipeline.dates import Timex
-from pipeline.events import LEXICON_PATH, find_events
+from pipeline.events import find_events
+from pipeline.resources import read_json
 
 
 def timex(text: str, phrase: str, value: str, kind: str = "DATE") -> Timex:
@@ -94,7 +93,7 @@ def test_reporting_verbs_are_statements(events_of):
 
 
 def test_lexicon_is_consistent():
-    lexicon = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    lexicon = read_json("event_types.json")
     lemmas = [w for words in lexicon["types"].values() for w in words]
     assert len(lemmas) == len(set(lemmas)), "a lemma listed under two types"
     assert not set(lemmas) & set(lexicon["stop"])

@@ -1,0 +1,179 @@
+"""One evaluation task per stage: predictions from our pipeline, scored by the reference
+scorer of ../shared/eval/."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.clean import clean
+from pipeline.runner import shared_nlp
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("NEWS_SHARED", ROOT.parent / "shared"))
+DATA, SCORERS = SHARED / "data", SHARED / "eval"
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def parsed(rows: list[dict], *, published: str | None = None) -> Iterator:
+    """(row, Doc) pairs for already clean texts, through the full pipeline in batches."""
+    nlp = shared_nlp(None)
+    docs = []
+    for row in rows:
+        doc = nlp.make_doc(row["text"])
+        doc._.doc_id = row.get("doc_id", row.get("id", ""))
+        doc._.published = row.get(published) if published else None
+        docs.append(doc)
+    return zip(rows, nlp.pipe(docs, batch_size=32))
+
+
+@functools.cache
+def tempeval() -> tuple[list[dict], list[dict]]:
+    """Timex and event predictions from one pass over the TempEval-3 documents."""
+    timexes, events = [], []
+    for row, doc in parsed(list(read_jsonl(DATA / "tempeval3_train.jsonl")), published="dct"):
+        doc_id = row["doc_id"]
+        timexes += [
+            {"doc_id": doc_id, "start": t.start, "end": t.end, "text": t.text,
+             "value": t.value, "type": t.type}
+            for t in doc._.dates
+        ]
+        for event in doc._.events:
+            prediction = {"doc_id": doc_id, "start": event.start, "end": event.end,
+                          "text": event.trigger}
+            if event.date is not None:
+                prediction |= {"date_value": event.date.value,
+                               "date_start": event.date.start, "date_end": event.date.end}
+            events.append(prediction)
+    return timexes, events
+
+
+def boilerplate(field: str) -> Callable[[], list[dict]]:
+    def predict() -> list[dict]:
+        return [{"id": row["id"], "text": clean(row[field]).text}
+                for row in read_jsonl(DATA / "boilerplate_dev.jsonl")]
+    return predict
+
+
+def ner(gold: str) -> Callable[[], list[dict]]:
+    def predict() -> list[dict]:
+        return [
+            {"doc_id": row["doc_id"], "start": m.start, "end": m.end, "text": m.text,
+             "label": entity.label}
+            for row, doc in parsed(list(read_jsonl(DATA / gold)))
+            for entity in doc._.entities
+            for m in entity.mentions
+        ]
+    return predict
+
+
+def attribution_sample() -> list[dict]:
+    """Every fourth PolNeAR document (167 of 667): parsing all of them takes ten minutes
+    on two cores, too long for a test run; the sample is fixed, so figures compare."""
+    return list(read_jsonl(DATA / "attribution_dev.jsonl"))[::4]
+
+
+def attribution() -> list[dict]:
+    return [
+        {"doc_id": row["doc_id"], "source_text": q.source, "cue_text": q.cue,
+         "content_start": q.start, "content_end": q.end}
+        for row, doc in parsed(attribution_sample())
+        for q in doc._.quotes
+    ]
+
+
+def claims() -> list[dict]:
+    predictions = []
+    for row, doc in parsed(list(read_jsonl(DATA / "claims_dev.jsonl"))):
+        best = max(doc._.claims, key=lambda c: c.score, default=None)
+        claim = best is not None and best.is_claim
+        predictions.append({"id": row["id"], "label": "claim" if claim else "not_claim",
+                            "score": best.score if best else 0.0})
+    return predictions
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    gold: str  # file in ../shared/data
+    scorer: str  # file in ../shared/eval
+    predict: Callable[[], list[dict]]
+    metrics: tuple[str, ...]  # summary keys kept in scores.json (dotted for nested ones)
+    sample: Callable[[], list[dict]] | None = None  # gold rows scored, when not the whole file
+
+    def score(self) -> dict[str, float]:
+        """Run the reference scorer on our predictions; the headline metrics it prints."""
+        with tempfile.TemporaryDirectory() as folder:
+            predictions, gold = Path(folder) / "pred.jsonl", DATA / self.gold
+            _write_jsonl(predictions, self.predict())
+            if self.sample is not None:
+                gold = Path(folder) / "gold.jsonl"
+                _write_jsonl(gold, self.sample())
+            done = subprocess.run(
+                [sys.executable, str(SCORERS / self.scorer), str(gold), str(predictions)],
+                capture_output=True, text=True, check=True,
+            )
+        summary = json.loads(done.stdout.strip().splitlines()[-1])
+        return {metric: _lookup(summary, metric) for metric in self.metrics}
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row) + "\n" for row in rows)
+
+
+def _lookup(summary: dict, dotted: str) -> float:
+    value = summary
+    for key in dotted.split("."):
+        value = value[key]
+    return value
+
+
+def _events() -> list[dict]:
+    return tempeval()[1]
+
+
+def _timexes() -> list[dict]:
+    return tempeval()[0]
+
+
+BOILERPLATE_METRICS = ("f1", "precision", "recall")
+NER_METRICS = ("labeled_exact.f1", "labeled_overlap.f1", "consistency.rate")
+TASKS = (
+    Task("boilerplate_w3m", "boilerplate_dev.jsonl", "score_boilerplate.py",
+         boilerplate("raw_text"), BOILERPLATE_METRICS),
+    Task("boilerplate_lynx", "boilerplate_dev.jsonl", "score_boilerplate.py",
+         boilerplate("raw_text_lynx"), BOILERPLATE_METRICS),
+    Task("boilerplate_html", "boilerplate_dev.jsonl", "score_boilerplate.py",
+         boilerplate("html"), BOILERPLATE_METRICS),
+    Task("timex", "tempeval3_train.jsonl", "score_timex.py", _timexes,
+         ("strict_f1", "relaxed_f1", "value_f1")),
+    Task("events", "tempeval3_train.jsonl", "score_events.py", _events,
+         ("trigger_p", "dated_p", "dated_r", "dated_f1", "dated_f1_value_only")),
+    Task("ner_news", "gum_news_ner.jsonl", "score_ner_onto.py", ner("gum_news_ner.jsonl"),
+         NER_METRICS),
+    Task("ner_interview", "gum_interview_ner.jsonl", "score_ner_onto.py",
+         ner("gum_interview_ner.jsonl"), NER_METRICS),
+    Task("ner_bio", "gum_bio_ner.jsonl", "score_ner_onto.py", ner("gum_bio_ner.jsonl"),
+         NER_METRICS),
+    Task("attribution", "attribution_dev.jsonl", "score_attribution.py", attribution,
+         ("content_f1", "content_p", "content_r", "direct_r", "source_acc", "cue_acc"),
+         sample=attribution_sample),
+    Task("claims", "claims_dev.jsonl", "score_claims.py", claims,
+         ("claim_f1", "roc_auc")),
+)
+TASK_BY_NAME = {task.name: task for task in TASKS}
+# Metrics where lower is better; every other metric must stay at or above its floor.
+LOWER_IS_BETTER = {"consistency.rate"}

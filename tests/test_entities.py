@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from pipeline.entities import entity_for_span, entity_of, find_entities, slug
+from pipeline.entities import entity_for_span, find_entities, mention_of, slug
 
 
 def build(nlp, words: list[str], ents: list[str], **parse) -> Doc:
@@ -126,8 +126,8 @@ def test_lookup_by_span_prefers_the_largest_overlap(nlp):
     assert entity_for_span(doc, 0, len("Roni Bowers")).name == "Roni Bowers"
     assert entity_for_span(doc, doc[1].idx + 4, doc[3].idx + 4).name == "Peru"  # 'rs met Peru'
     assert entity_for_span(doc, doc[2].idx, doc[2].idx + 3) is None
-    assert entity_of(doc[3]).entity_id == "gpe/peru"
-    assert entity_of(doc[4]) is None
+    assert mention_of(doc[3])[1].entity_id == "gpe/peru"
+    assert mention_of(doc[4]) is None
 
 
 def test_corpus_paragraph_groups_names(make_doc):

@@ -90,6 +90,8 @@ TABLES: tuple[Table, ...] = (
             ("is_claim", "boolean", "A factual claim worth checking."),
             ("claim_score", "number", "Check-worthiness from 0 to 1."),
             ("claim_type", "string", "Kind of claim: statistic, comparison, causal, ..."),
+            ("claim_reasons", "string",
+             "Features behind the score, strongest first, joined by ' | '."),
             ("hedged", "boolean", "Softened by may, reportedly, allegedly, ..."),
             ("citation_ids", "string", "Citations backing the sentence, joined by ' | '."),
         ),
@@ -200,6 +202,7 @@ TABLES: tuple[Table, ...] = (
             ("accessed", "date", "When the reference was retrieved or accessed."),
             ("url", "string", "Address of the referenced work."),
             SENTENCE_ID,
+            ("confidence", "number", "How sure the speaker attribution is, from 0 to 1."),
         ),
         ("doc_id", "citation_id"),
         (TO_DOCUMENT, TO_SENTENCE, _to_entity("source_id")),
@@ -363,6 +366,7 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "accessed": citation.accessed,
                 "url": citation.url,
                 "sentence_id": sentence_id,
+                "confidence": citation.confidence if citation.start is not None else None,
             }
         )
     for start, _end, marker in find_markers(doc.text):
@@ -383,6 +387,7 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "is_claim": claim.is_claim if claim else False,
                 "claim_score": round(claim.score, 3) if claim else 0.0,
                 "claim_type": claim.claim_type if claim else "",
+                "claim_reasons": MULTI_VALUE_SEPARATOR.join(claim.reasons) if claim else "",
                 "hedged": claim.hedged if claim else False,
                 "citation_ids": MULTI_VALUE_SEPARATOR.join(
                     dict.fromkeys(ids_by_sentence.get(sentence_id, []))

@@ -141,9 +141,13 @@ class TestTelesur:
         humala = quotes[quotes["source"] == "Ollanta Humala"].iloc[0]
         assert humala["content"].startswith("irresponsible acts")
         assert humala["source_id"] == "person/ollanta-humala"
+        assert humala["confidence"] >= 0.8  # a named speaker with a speech verb
+        references = rows(corpus_result.citations, WIKI).query("kind == 'reference'")
+        assert references["confidence"].isna().all()  # nothing attributed, nothing to doubt
 
     @pytest.mark.parametrize("start", ["Peru has been the number one exporter of cocaine"])
     def test_claim(self, corpus_result, start):
         sentences = rows(corpus_result.sentences, TELESUR)
         sentence = sentences[sentences["text"].str.startswith(start)].iloc[0]
         assert sentence["is_claim"]
+        assert "number" in sentence["claim_reasons"].split(" | ")

@@ -1,16 +1,19 @@
-"""One evaluation task per stage: predictions from our pipeline, scored by the reference
-scorer of ../shared/eval/."""
+"""One evaluation task per stage: predictions from our pipeline (and, to compare, from
+baselines), scored by the reference scorer of ../shared/eval/."""
 from __future__ import annotations
 
 import functools
+import html
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import justext
 
 from pipeline.clean import clean
 from pipeline.runner import shared_nlp
@@ -60,11 +63,33 @@ def tempeval() -> tuple[list[dict], list[dict]]:
     return timexes, events
 
 
-def boilerplate(field: str) -> Callable[[], list[dict]]:
+def boilerplate(raw_field: str, extract: Callable[[str], str]) -> Callable[[], list[dict]]:
+    """`extract` run on one input form (`raw_field`) of every development page."""
     def predict() -> list[dict]:
-        return [{"id": row["id"], "text": clean(row[field]).text}
+        return [{"id": row["id"], "text": extract(row[raw_field])}
                 for row in read_jsonl(DATA / "boilerplate_dev.jsonl")]
     return predict
+
+
+def cleaned(raw: str) -> str:
+    return clean(raw).text
+
+
+def keep_all(raw: str) -> str:
+    """The baseline that removes nothing: the input form itself is the output."""
+    return raw
+
+
+def justext_html(page: str) -> str:
+    """The baseline of the data README: the paragraphs jusText (English stoplist) keeps."""
+    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"),
+                                 encoding="utf-8")
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def justext_dump(dump: str) -> str:
+    """jusText reads HTML only, so each dump line becomes one <p>, as for the README's 0.766."""
+    return justext_html("".join(f"<p>{html.escape(line)}</p>" for line in dump.splitlines()))
 
 
 def ner(gold: str) -> Callable[[], list[dict]]:
@@ -112,12 +137,25 @@ class Task:
     predict: Callable[[], list[dict]]
     metrics: tuple[str, ...]  # summary keys kept in scores.json (dotted for nested ones)
     sample: Callable[[], list[dict]] | None = None  # gold rows scored, when not the whole file
+    # Other systems' predictions, named, scored on the first metric only: not ours, no floors.
+    baselines: dict[str, Callable[[], list[dict]]] = field(default_factory=dict)
 
-    def score(self) -> dict[str, float]:
-        """Run the reference scorer on our predictions; the headline metrics it prints."""
+    def score(self, *, baselines: bool = False) -> dict[str, float]:
+        """Run the reference scorer on our predictions; the headline metrics it prints, and
+        with `baselines` each baseline's first metric (`<baseline>_<metric>`) to compare."""
+        summary = self._summary(self.predict)
+        scores = {metric: _lookup(summary, metric) for metric in self.metrics}
+        if baselines:
+            first = self.metrics[0]
+            scores |= {f"{name}_{first}": _lookup(self._summary(predict), first)
+                       for name, predict in self.baselines.items()}
+        return scores
+
+    def _summary(self, predict: Callable[[], list[dict]]) -> dict:
+        """The reference scorer's one-line JSON summary of these predictions."""
         with tempfile.TemporaryDirectory() as folder:
             predictions, gold = Path(folder) / "pred.jsonl", DATA / self.gold
-            _write_jsonl(predictions, self.predict())
+            _write_jsonl(predictions, predict())
             if self.sample is not None:
                 gold = Path(folder) / "gold.jsonl"
                 _write_jsonl(gold, self.sample())
@@ -125,8 +163,7 @@ class Task:
                 [sys.executable, str(SCORERS / self.scorer), str(gold), str(predictions)],
                 capture_output=True, text=True, check=True,
             )
-        summary = json.loads(done.stdout.strip().splitlines()[-1])
-        return {metric: _lookup(summary, metric) for metric in self.metrics}
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -149,15 +186,19 @@ def _timexes() -> list[dict]:
     return tempeval()[0]
 
 
-BOILERPLATE_METRICS = ("f1", "precision", "recall")
+def boilerplate_task(name: str, raw_field: str, justext_form: Callable[[str], str]) -> Task:
+    """Cleaning of one input form, with keep-everything and jusText as baselines."""
+    return Task(name, "boilerplate_dev.jsonl", "score_boilerplate.py",
+                boilerplate(raw_field, cleaned), ("f1", "precision", "recall"),
+                baselines={"keep_all": boilerplate(raw_field, keep_all),
+                           "justext": boilerplate(raw_field, justext_form)})
+
+
 NER_METRICS = ("labeled_exact.f1", "labeled_overlap.f1", "consistency.rate")
 TASKS = (
-    Task("boilerplate_w3m", "boilerplate_dev.jsonl", "score_boilerplate.py",
-         boilerplate("raw_text"), BOILERPLATE_METRICS),
-    Task("boilerplate_lynx", "boilerplate_dev.jsonl", "score_boilerplate.py",
-         boilerplate("raw_text_lynx"), BOILERPLATE_METRICS),
-    Task("boilerplate_html", "boilerplate_dev.jsonl", "score_boilerplate.py",
-         boilerplate("html"), BOILERPLATE_METRICS),
+    boilerplate_task("boilerplate_w3m", "raw_text", justext_dump),
+    boilerplate_task("boilerplate_lynx", "raw_text_lynx", justext_dump),
+    boilerplate_task("boilerplate_html", "html", justext_html),
     Task("timex", "tempeval3_train.jsonl", "score_timex.py", _timexes,
          ("strict_f1", "relaxed_f1", "value_f1")),
     Task("events", "tempeval3_train.jsonl", "score_events.py", _events,

@@ -18,6 +18,12 @@ def test_every_task_has_floors():
     assert set(FLOORS) == {task.name for task in TASKS}
 
 
+def test_floors_pin_only_our_metrics():
+    """Baseline figures (keep_all_f1, justext_f1, ...) are other systems': never a floor."""
+    for task in TASKS:
+        assert set(FLOORS[task.name]) <= set(task.metrics), task.name
+
+
 @needs_data
 @pytest.mark.parametrize("task", TASKS, ids=lambda task: task.name)
 def test_scores_stay_above_their_floors(task):

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test eval lint clean-venv
+.PHONY: extract test eval train-boilerplate lint clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 # evaluation/scores.json. `make eval TASKS="timex events"` runs a subset.
 eval: $(STAMP)
 	$(PY) -m evaluation $(TASKS)
+
+# Refits models/boilerplate_model.json (the dump line classifier) on ../shared/data and
+# prints its page-level cross-validated scores.
+train-boilerplate: $(STAMP)
+	$(PY) -m evaluation.train_boilerplate
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -12,12 +12,12 @@ disappears silently.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline.boilerplate import WORD, Model, Unit, model, reason_for
 from pipeline.dates import find_calendar_date
 from pipeline.resources import read_lines
 
@@ -37,6 +37,7 @@ class Cleaned:
     text: str
     title: str = ""
     published: str = ""  # ISO date, empty when unknown
+    modified: str = ""  # ISO date of the last change, when the page gives a later one
     publisher: str = ""
     section: str = ""
     byline: str = ""
@@ -46,10 +47,8 @@ class Cleaned:
 
 # --- patterns ------------------------------------------------------------------------------
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 BULLET = re.compile(r"^[•*+\-–□☆●◦▪▫○·o]\s+")
 EDIT_MARK = re.compile(r"\s*\[edit\]", re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\[\d+\])*$")
 WIDGET_PART = re.compile(r"\[[^\]]*\]|\(BUTTON\)|_{3,}|#\S+")  # form fields, images, buttons
 JUMP_LINK = re.compile(r"^(?:jump|skip) to\b", re.IGNORECASE)
 TAGLINE = re.compile(r"^From (?P<name>[A-Z][\w.&'’ -]{0,60}?), the [^.]*$")
@@ -102,47 +101,13 @@ def _furniture(text: str, name: str) -> tuple[str, int]:
 # --- units -----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Unit:
-    """A paragraph or list item of the dump: its raw lines and its joined text."""
-
-    lines: list[tuple[int, str]]  # (1-based raw line number, stripped raw line)
-    text: str
-    bullet: bool = False
-    heading: bool = False  # carried an "[edit]" mark
-    reason: str = ""  # why it is removed; empty while kept
-
-    @cached_property
-    def words(self) -> list[str]:
-        return WORD.findall(self.text)
-
-    @property
-    def sentence(self) -> bool:
-        return bool(SENTENCE_END.search(self.text))
-
-    @cached_property
-    def stop_density(self) -> float:
-        words = self.words
-        return sum(w.lower() in STOP_WORDS for w in words) / len(words) if words else 0.0
-
-    @property
-    def title_case(self) -> bool:
-        long_words = [w for w in self.words if len(w) > 3]
-        capitalised = sum(w[0].isupper() for w in long_words)
-        return bool(long_words) and capitalised >= 0.6 * len(long_words)
-
-    @property
-    def heading_like(self) -> bool:
-        return self.heading or (0 < len(self.words) <= 12 and not self.sentence)
-
-
-def _units(raw: str) -> tuple[list[_Unit], list[Removed]]:
+def _units(raw: str) -> tuple[list[Unit], list[Removed]]:
     """Cut a dump into units: a bullet starts an item, deeper-indented lines continue it, and
     a line continues the previous one when that one was wrapped (it ends in a stop word or
     the next starts in lower case). Lines without a letter or digit are decoration."""
-    units: list[_Unit] = []
+    units: list[Unit] = []
     decoration: list[Removed] = []
-    previous: _Unit | None = None
+    previous: Unit | None = None
     indent = 0
     for number, line in enumerate(raw.splitlines(), 1):
         stripped = line.strip()
@@ -160,7 +125,7 @@ def _units(raw: str) -> tuple[list[_Unit], list[Removed]]:
             previous.lines.append((number, stripped))
             previous.text = f"{previous.text} {text}"
             continue
-        previous = _Unit([(number, stripped)], text, bullet=bool(bullet))
+        previous = Unit([(number, stripped)], text, bullet=bool(bullet), indent=depth)
         indent = depth
         units.append(previous)
     for unit in units:
@@ -169,7 +134,7 @@ def _units(raw: str) -> tuple[list[_Unit], list[Removed]]:
     return units, decoration
 
 
-def _continues(previous: _Unit, text: str, deeper: bool) -> bool:
+def _continues(previous: Unit, text: str, deeper: bool) -> bool:
     if previous.bullet:
         return deeper
     last_word = WORD.findall(previous.lines[-1][1])[-1:]
@@ -190,7 +155,7 @@ class _Meta:
     byline: str = ""
 
 
-def _rule(unit: _Unit, meta: _Meta) -> str:
+def _rule(unit: Unit, meta: _Meta) -> str:
     """The reason a pattern rule removes this unit ("" when none does); fills in metadata."""
     text, n_words = unit.text, len(unit.words)
     if not WIDGET_PART.sub("", text).strip():
@@ -216,7 +181,7 @@ def _rule(unit: _Unit, meta: _Meta) -> str:
     return _furniture(text, SENTENCE_WORDS)[0] if n_words <= 30 else ""
 
 
-def _metadata(unit: _Unit, meta: _Meta) -> bool:
+def _metadata(unit: Unit, meta: _Meta) -> bool:
     """A dateline or byline: the date and the author's name go to the metadata. A date that
     says "Published"/"Posted" wins over a bare one, which wins over "Updated"."""
     text = unit.text
@@ -233,22 +198,22 @@ def _metadata(unit: _Unit, meta: _Meta) -> bool:
     return bool(byline) or dated
 
 
-def _split_references(units: list[_Unit]) -> list[str]:
+def _split_references(units: list[Unit]) -> list[str]:
     """Mark the references block (a "References"/"Notes" heading and its entries, or a run
     of "^" entries) and return its entries without their number or caret."""
     entries: list[str] = []
     inside = False
     for unit in units:
-        if unit.reason:
+        if unit.rule:
             continue
         caret = CARET_ENTRY.match(unit.text)
         next_heading = unit.heading or (unit.heading_like and len(unit.words) <= 4)
         if REF_HEADING.match(unit.text) and not unit.bullet:
             inside = True
-            unit.reason = "references"
+            unit.rule = "references"
         elif caret or (inside and not next_heading):
             inside = True
-            unit.reason = "references"
+            unit.rule = "references"
             prefix = caret or LIST_ENTRY.match(unit.text)
             entries.append(unit.text[prefix.end():].strip() if prefix else unit.text)
         else:
@@ -256,88 +221,29 @@ def _split_references(units: list[_Unit]) -> list[str]:
     return entries
 
 
-def _mark_captions(units: list[_Unit]) -> None:
+def _mark_captions(units: list[Unit]) -> None:
     """A caption line followed by the same text with a credit is a caption too."""
     for unit, following in zip(units, units[1:]):
-        if not unit.reason and following.reason == "photo-credit":
+        if not unit.rule and following.rule == "photo-credit":
             caption = unit.text.rstrip(". ")
             if len(caption) >= 10 and following.text.startswith(caption):
-                unit.reason = "caption"
+                unit.rule = "caption"
 
 
-# --- content ---------------------------------------------------------------------------------
+# --- title and body ---------------------------------------------------------------------
 
 
-def _content_classes(units: list[_Unit]) -> list[str]:
-    """good / bad per unit, as jusText: long stop-word-rich sentences are good, short units
-    and near-good ones take their class from their neighbours (a heading from the text it
-    introduces)."""
-    classes = []
-    for unit in units:
-        chars, density = len(unit.text), unit.stop_density
-        if unit.reason or (unit.bullet and not unit.sentence and len(unit.words) < 8):
-            classes.append("bad")
-        elif chars < 50:
-            classes.append("short")
-        elif density >= 0.30 and (unit.sentence or chars >= 150):
-            classes.append("good")
-        elif density >= 0.20 and unit.sentence:
-            classes.append("near")
-        elif not unit.sentence and chars < 150:
-            classes.append("short")
-        else:
-            classes.append("bad")
-    settled = [c if c in ("good", "bad") else "" for c in classes]
-    before = _nearest(settled)
-    after = _nearest(settled[::-1])[::-1]
-    revised = []
-    for i, cls in enumerate(classes):
-        if cls == "short":
-            good_after = after[i] == "good"
-            heading = units[i].heading_like and good_after
-            cls = "good" if heading or (before[i] == "good" and good_after) else "bad"
-        elif cls == "near":
-            cls = "good" if "good" in (before[i], after[i]) else "bad"
-        revised.append(cls)
-    return revised
-
-
-def _nearest(classes: list[str]) -> list[str]:
-    """For each position, the nearest settled class strictly before it ("bad" at the edge)."""
-    out, last = [], "bad"
-    for cls in classes:
-        out.append(last)
-        last = cls or last
-    return out
-
-
-def _core(units: list[_Unit], classes: list[str]) -> tuple[int, int]:
-    """First and last unit of the body: of the runs of good units (more than GAP other units
-    end a run), the one with the most good text. A sidebar, a list of teasers or a comment
-    thread is a run apart. (len, -1) when nothing is good."""
-    good = [i for i, cls in enumerate(classes) if cls == "good"]
-    if not good:
-        return len(units), -1
-    runs = [[good[0], good[0], 0]]
-    for i in good:
-        if i - runs[-1][1] > GAP + 1:
-            runs.append([i, i, 0])
-        runs[-1][1:] = [i, runs[-1][2] + len(units[i].text)]
-    start, end, _ = max(runs, key=lambda run: run[2])
-    return start, end
-
-
-def _choose_title(units: list[_Unit], body_start: int) -> int | None:
+def _choose_title(units: list[Unit], body_start: int) -> int | None:
     """The headline: the first title-like line before the body (or heading it) and after the
     last run of menu lines (or the first title-like line, when menus come later)."""
     if body_start < len(units) and units[body_start].heading_like:
         body_start += 1
-    menu = [u.bullet or u.reason in MENU_REASONS for u in units[:body_start]]
+    menu = [u.bullet or u.rule in MENU_RULES for u in units[:body_start]]
     menu_end = max((i for i in range(1, len(menu)) if menu[i] and menu[i - 1]), default=-1)
     candidates = [
         i
         for i, unit in enumerate(units[:body_start])
-        if not unit.reason
+        if not unit.rule
         and not unit.bullet
         and 3 <= len(unit.words) <= 25
         and not unit.text.endswith(".")
@@ -348,37 +254,43 @@ def _choose_title(units: list[_Unit], body_start: int) -> int | None:
     return (after_menu or candidates or [None])[0]
 
 
-GAP = 4  # units
-MENU_REASONS = {"navigation", "share-bar", "sign-in", "subscription", "breadcrumb", "widget"}
+MENU_RULES = {"navigation", "share-bar", "sign-in", "subscription", "breadcrumb", "widget"}
+# Rules that remove a unit whatever the model says: what they find is never body text.
+# The lexicon rules (share-bar, navigation, ...) only inform the model, which weighs them.
+HARD_RULES = {"widget", "jump-link", "tagline", "breadcrumb", "photo-credit", "caption",
+              "metadata", "references"}
 
 
-def _clean_dump(raw: str) -> Cleaned:
-    units, removed = _units(raw)
+def read_dump(raw: str) -> tuple[list[Unit], list[Removed], _Meta, list[str]]:
+    """A dump cut into units with the pattern rules applied: each unit's `rule`, the page's
+    metadata, its reference entries, and the decoration lines already dropped."""
+    units, decoration = _units(raw)
     meta = _Meta()
     for unit in units:
-        unit.reason = _rule(unit, meta)
+        unit.rule = _rule(unit, meta)
     references = _split_references(units)
     _mark_captions(units)
+    return units, decoration, meta, references
 
-    classes = _content_classes(units)
-    body_start, body_end = _core(units, classes)
+
+def _clean_dump(raw: str, classifier: Model | None = None) -> Cleaned:
+    units, removed, meta, references = read_dump(raw)
+    classifier = classifier or model()
+    keep, against = classifier.keep_probabilities(units)
+    kept = [i for i, p in enumerate(keep) if p >= classifier.threshold]
+    body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
+    for i, unit in enumerate(units):
+        if unit.rule in HARD_RULES:
+            unit.reason = unit.rule
+        elif unit.heading:
+            continue  # an "[edit]" section heading stays while it heads kept text (below)
+        elif keep[i] < classifier.threshold:
+            unit.reason = unit.rule or reason_for(against[i], i < body_start, i > body_end)
     title_at = _choose_title(units, body_start)
     title = units[title_at].text if title_at is not None else ""
-    _mark_repeats(units, title_at)
-    for i, unit in enumerate(units):
-        if unit.reason:
-            continue
-        if title_at is not None and i < title_at:
-            unit.reason = "navigation"
-        elif i == title_at:
-            continue
-        elif i < body_start:
-            is_caption = len(unit.words) >= 8 and not unit.sentence and not unit.title_case
-            unit.reason = "caption" if is_caption else "navigation"
-        elif i > body_end:
-            unit.reason = "empty-heading" if unit.heading else "footer"
-        elif classes[i] == "bad":
-            unit.reason = "navigation" if unit.bullet or unit.title_case else "low-content"
+    if title_at is not None:
+        units[title_at].reason = ""
+    _mark_duplicates(units, title_at)
     _mark_empty_headings(units)
     body = [u.text for i, u in enumerate(units) if not u.reason and i != title_at]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
@@ -394,21 +306,19 @@ def _clean_dump(raw: str) -> Cleaned:
     )
 
 
-def _mark_repeats(units: list[_Unit], title_at: int | None) -> None:
-    """A line that recurs on the page is furniture (a teaser, a menu, the title again); only
-    the first copy of a long paragraph is kept."""
-    counts = Counter(u.text.lower() for u in units)
+def _mark_duplicates(units: list[Unit], title_at: int | None) -> None:
+    """Only the first copy of kept text stays (the title counts as the first of its own)."""
     seen = {units[title_at].text.lower()} if title_at is not None else set()
     for i, unit in enumerate(units):
-        key = unit.text.lower()
-        if unit.reason or i == title_at or counts[key] < 2:
+        if unit.reason or i == title_at:
             continue
-        if key in seen or len(unit.words) < 10:
-            unit.reason = "repeated"
+        key = unit.text.lower()
+        if key in seen:
+            unit.reason = "duplicate"
         seen.add(key)
 
 
-def _mark_empty_headings(units: list[_Unit]) -> None:
+def _mark_empty_headings(units: list[Unit]) -> None:
     """An "[edit]" heading that introduces no kept text, and headings left at the very end."""
     kept = [u for u in units if not u.reason]
     for unit, following in zip(kept, kept[1:] + [None]):
@@ -422,7 +332,9 @@ def _mark_empty_headings(units: list[_Unit]) -> None:
 
 # --- entry points ----------------------------------------------------------------------------
 
-HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml|!--)", re.IGNORECASE)
+HTML_START = re.compile(
+    r"\s*<(?:!doctype|html|head|body|\?xml|!--|meta|title|link|style|script)", re.IGNORECASE
+)
 HTML_CLOSE = re.compile(r"</(?:p|div|a|span|li)>", re.IGNORECASE)
 
 
@@ -434,28 +346,123 @@ def clean(raw: str) -> Cleaned:
 
 
 def _clean_html(raw: str) -> Cleaned:
-    """trafilatura finds the main text and metadata; captions, credits and the references
-    block are then handled as in a dump (line numbers count in trafilatura's text)."""
+    """trafilatura finds the main text and the metadata. Recall is favoured: on the dev pages
+    it loses less body text than it lets in furniture, and the furniture it lets in (metadata
+    lines, calls to subscribe, copyright lines, credits, the references block) is removed
+    here, block by block. Line numbers count in the text of trafilatura's blocks."""
     import trafilatura  # imported here: text dumps, the main case, do not need it
 
-    extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
-    units, removed = _units(extracted.text if extracted else "")
-    for unit in units:
-        if len(unit.words) <= 40 and CREDIT.search(unit.text):
-            unit.reason = "photo-credit"
+    extracted = trafilatura.bare_extraction(
+        raw, with_metadata=True, include_comments=False, favor_recall=True
+    )
+    if extracted is None:
+        return Cleaned(text="")
+    units, verbatim, removed = _html_units(extracted.body)
+    for unit, kept_as_is in zip(units, verbatim):
+        unit.rule = "" if kept_as_is else _html_rule(unit)
     references = _split_references(units)
     _mark_captions(units)
-    title = (extracted.title if extracted else "") or ""
+    for unit in units:
+        unit.reason = unit.rule
+    title = extracted.title or ""
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
-    categories = extracted.categories if extracted else None
+    published = extracted.date or ""
     return Cleaned(
         text="\n\n".join([title] + body if title else body),
         title=title,
-        published=(extracted.date or "") if extracted else "",
-        publisher=(extracted.sitename or "") if extracted else "",
-        section=(categories[-1] if categories else ""),
-        byline=(extracted.author or "") if extracted else "",
+        published=published,
+        modified=_modified(raw, published),
+        publisher=extracted.sitename or "",
+        section=extracted.categories[-1] if extracted.categories else "",
+        byline=extracted.author or "",
         references=references,
         removed=sorted(removed, key=lambda r: r.line),
     )
+
+
+VERBATIM_TAGS = {"code", "table"}  # no furniture rule reads code or a table
+META_LINE = re.compile(
+    r"\b(?:categor(?:y|ies)|tags?|filed (?:under|in)|(?:last )?(?:modified|updated)|created"
+    r"|posted|published|news date)\s*:",
+    re.IGNORECASE,
+)
+SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
+CALLS = {"subscription", "sign-in"}  # short-line reasons that a short sentence can carry
+
+
+def _html_units(body) -> tuple[list[Unit], list[bool], list[Removed]]:
+    """One unit per block of trafilatura's document (a paragraph, a heading, a list item, a
+    table, a code block), whether it is a table or code (kept as it is), and the metadata
+    lines removed: such a line ("Category: News", "Last modified: ...") is removed alone, as
+    it often shares a block with the title."""
+    from trafilatura.xml import xmltotxt
+
+    blocks = []
+    for element in body if body is not None else []:
+        items = list(element.iterchildren("item")) if element.tag == "list" else []
+        blocks += items or [element]
+    units, verbatim, removed = [], [], []
+    line = 1
+    for element in blocks:
+        tag, text = element.tag, xmltotxt(element, include_formatting=False).strip()
+        numbered = [(line + i, s.strip()) for i, s in enumerate(text.splitlines()) if s.strip()]
+        line += text.count("\n") + 1
+        if tag not in VERBATIM_TAGS:
+            meta = [(n, s) for n, s in numbered if _metadata_line(s)]
+            removed += [Removed(n, s, "metadata") for n, s in meta]
+            numbered = [pair for pair in numbered if pair not in meta]
+            text = "\n".join(s for _, s in numbered)
+        if not numbered:
+            continue
+        if tag == "item":
+            text = BULLET.sub("", text, count=1)
+        elif tag == "head":
+            text = EDIT_MARK.sub("", text).strip()
+        units.append(Unit(numbered, text, bullet=tag == "item", heading=tag == "head"))
+        verbatim.append(tag in VERBATIM_TAGS)
+    return units, verbatim, removed
+
+
+def _metadata_line(line: str) -> bool:
+    """A short labelled metadata line, not a sentence: "Posted: May 3, 2021 | Tags: ..."."""
+    return (
+        bool(META_LINE.search(line))
+        and len(WORD.findall(line)) <= 16
+        and line[-1:] not in ".!?"
+    )
+
+
+def _html_rule(unit: Unit) -> str:
+    """Why a block trafilatura kept is furniture, or "": a credit; a block of a few words with
+    furniture vocabulary ("Related", "PC Gamer Newsletter"); a short block with a sentence
+    that opens with a call to subscribe, a cookie or copyright notice ("Subscribe now to ...",
+    "© 2020 ...", "Sign up here"), or a longer one whose first sentence does. Only a sentence
+    start counts: further in, these words are mostly article text ("... when they sign up
+    for an account")."""
+    text, n_words = unit.text, len(unit.words)
+    if n_words <= 40 and CREDIT.search(text):
+        return "photo-credit"
+    reason = _furniture(text, SHORT_LINE_WORDS)[0]
+    if reason and n_words <= 4 and not unit.sentence:
+        return reason
+    if n_words > 60:
+        return ""
+    sentences = SENTENCE_START.split(text)
+    for sentence in sentences if n_words <= 30 else sentences[:1]:
+        reason, start = _furniture(sentence, SENTENCE_WORDS)
+        if start == 0:
+            return reason
+        reason, start = _furniture(sentence, SHORT_LINE_WORDS)
+        if start == 0 and reason in CALLS and len(WORD.findall(sentence)) <= 4:
+            return reason
+    return ""
+
+
+def _modified(raw: str, published: str) -> str:
+    """The last-modified date the page's markup gives (htmldate, without its search of the
+    text, where the latest date is often another one), when later than the published date."""
+    from htmldate import find_date
+
+    latest = find_date(raw, original_date=False, extensive_search=False) or ""
+    return latest if latest > published else ""

@@ -67,6 +67,7 @@ TABLES: tuple[Table, ...] = (
             ("path", "string", "Input file path."),
             ("title", "string", "Headline."),
             ("published", "date", "Publication date (ISO 8601)."),
+            ("modified", "date", "Last-modified date (ISO 8601), when the page gives a later one."),
             ("publisher", "string", "Site or publication."),
             ("section", "string", "Site section, from the breadcrumb."),
             ("byline", "string", "Author line."),
@@ -236,6 +237,7 @@ def document_row(source: Source, cleaned: Cleaned | None, published: str | None)
     return row | {
         "title": cleaned.title,
         "published": published,
+        "modified": cleaned.modified or None,
         "publisher": cleaned.publisher,
         "section": cleaned.section,
         "byline": cleaned.byline,

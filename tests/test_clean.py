@@ -107,11 +107,10 @@ def test_comment_footer_and_trailing_teasers():
     }
 
 
-def test_repeated_short_line_is_removed_everywhere():
-    raw = dump(after=("Breaking: storm warning",))
-    cleaned = clean(raw.replace(BODY[1], "Breaking: storm warning\n\n" + BODY[1]))
-    assert [r.reason for r in cleaned.removed] == ["repeated", "repeated"]
-    assert "storm" not in cleaned.text
+def test_a_second_copy_of_a_paragraph_is_removed_as_a_duplicate():
+    cleaned = clean(dump().replace(BODY[2], BODY[2] + "\n\n" + BODY[1]))
+    assert cleaned.text.count(BODY[1]) == 1
+    assert reasons(cleaned) == {BODY[1]: "duplicate"}
 
 
 def test_edit_marks_are_stripped_and_an_empty_section_heading_is_removed():
@@ -235,3 +234,41 @@ def test_html_page_through_trafilatura():
     assert "Home" not in cleaned.text and "All rights reserved" not in cleaned.text
     assert "Photo: Anna Smith" not in cleaned.text
     assert all(removed.reason in {"photo-credit", "caption"} for removed in cleaned.removed)
+
+
+def test_html_modified_date_from_meta_tags_when_later_than_published():
+    pytest.importorskip("htmldate")
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in BODY)
+    updated = PAGE.replace(
+        "</head>", '<meta property="article:modified_time" content="2021-03-05T08:30:00Z">\n</head>'
+    )
+    cleaned = clean(updated.format(paragraphs=paragraphs))
+    assert (cleaned.published, cleaned.modified) == ("2021-03-03", "2021-03-05")
+    assert clean(PAGE.format(paragraphs=paragraphs)).modified == ""
+
+
+def test_html_furniture_trafilatura_keeps_is_removed_but_code_and_body_sentences_stay():
+    pytest.importorskip("trafilatura")
+    paragraphs = [
+        "<p>Posted: March 3, 2021 | Category: City Hall</p>",
+        *(f"<p>{p}</p>" for p in BODY),
+        "<p>Residents who sign up for the new bus pass will pay less from April.</p>",
+        "<pre><code>print(total_budget)</code></pre>",
+        "<p>Subscribe now to our print edition for the full story.</p>",
+    ]
+    cleaned = clean(PAGE.format(paragraphs="\n".join(paragraphs)))
+    assert reasons(cleaned).items() >= {
+        ("Posted: March 3, 2021 | Category: City Hall", "metadata"),
+        ("Subscribe now to our print edition for the full story.", "subscription"),
+    }
+    assert "sign up for the new bus pass" in cleaned.text
+    assert "print(total_budget)" in cleaned.text
+
+
+def test_html_that_opens_with_a_long_style_block_is_read_as_html():
+    pytest.importorskip("trafilatura")
+    page = PAGE.format(paragraphs="\n".join(f"<p>{p}</p>" for p in BODY))
+    no_doctype = page[page.index("<html>"):]
+    style = "<style>\n" + "  .menu { opacity: 1; }\n" * 1000 + "</style>\n"  # inline CSS
+    cleaned = clean(style + no_doctype)
+    assert BODY[0] in cleaned.text and "<p>" not in cleaned.text and "Home" not in cleaned.text

@@ -1,0 +1,317 @@
+"""The line classifier behind text-dump cleaning: what each unit of a dump (a paragraph or a
+list item) looks like, and a trained model that turns that into the chance it is article text.
+
+A dump has no markup, so a unit is judged by its own shape (length, stop words, sentence
+punctuation, bullets, vocabulary of page furniture), by what the pattern rules of clean.py
+said about it, and by where it sits (inside the dense run of body paragraphs, before or after
+it). Two logistic models, stored as plain weights in models/boilerplate_model.json and fitted
+by `python -m evaluation.train_boilerplate`: the first scores each unit alone, the second
+reads the first one's scores of the neighbours, because body text comes in runs. Linear
+weights keep every decision explainable: the removal reason is the group of features that
+pulled the unit down most.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from statistics import median
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pipeline.resources import read_json
+
+MODEL = "boilerplate_model.json"
+WORD_CLASSES = "boilerplate_features.json"
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\[\d+\])*$")
+CODE = re.compile(r"[{};=<>$]|\w\(|^(?:def|import|from|return|var|let|const|if|for)\b")
+URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+COPYRIGHT = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+BIO = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been|has worked|writes|covers|lives)\b"
+)
+
+
+@dataclass
+class Unit:
+    """A paragraph or list item of the dump: its raw lines and its joined text."""
+
+    lines: list[tuple[int, str]]  # (1-based raw line number, stripped raw line)
+    text: str
+    bullet: bool = False
+    indent: int = 0  # leading spaces of its first raw line
+    heading: bool = False  # carried an "[edit]" mark
+    reason: str = ""  # why it is removed; empty while kept
+    rule: str = ""  # what a pattern rule said about it (a feature, even when kept)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return WORD.findall(self.text)
+
+    @property
+    def sentence(self) -> bool:
+        return bool(SENTENCE_END.search(self.text))
+
+    @cached_property
+    def stop_density(self) -> float:
+        words = self.words
+        return sum(w.lower() in STOP_WORDS for w in words) / len(words) if words else 0.0
+
+    @property
+    def title_case(self) -> bool:
+        long_words = [w for w in self.words if len(w) > 3]
+        capitalised = sum(w[0].isupper() for w in long_words)
+        return bool(long_words) and capitalised >= 0.6 * len(long_words)
+
+    @property
+    def heading_like(self) -> bool:
+        return self.heading or (0 < len(self.words) <= 12 and not self.sentence)
+
+
+# --- content classes, as jusText ----------------------------------------------------------
+
+
+def content_classes(units: list[Unit]) -> list[str]:
+    """good / bad per unit, as jusText: long stop-word-rich sentences are good, short units
+    and near-good ones take their class from their neighbours (a heading from the text it
+    introduces)."""
+    classes = []
+    for unit in units:
+        chars, density = len(unit.text), unit.stop_density
+        if unit.rule or (unit.bullet and not unit.sentence and len(unit.words) < 8):
+            classes.append("bad")
+        elif chars < 50:
+            classes.append("short")
+        elif density >= 0.30 and (unit.sentence or chars >= 150):
+            classes.append("good")
+        elif density >= 0.20 and unit.sentence:
+            classes.append("near")
+        elif not unit.sentence and chars < 150:
+            classes.append("short")
+        else:
+            classes.append("bad")
+    settled = [c if c in ("good", "bad") else "" for c in classes]
+    before = _nearest(settled)
+    after = _nearest(settled[::-1])[::-1]
+    revised = []
+    for i, cls in enumerate(classes):
+        if cls == "short":
+            good_after = after[i] == "good"
+            heading = units[i].heading_like and good_after
+            cls = "good" if heading or (before[i] == "good" and good_after) else "bad"
+        elif cls == "near":
+            cls = "good" if "good" in (before[i], after[i]) else "bad"
+        revised.append(cls)
+    return revised
+
+
+def _nearest(classes: list[str]) -> list[str]:
+    """For each position, the nearest settled class strictly before it ("bad" at the edge)."""
+    out, last = [], "bad"
+    for cls in classes:
+        out.append(last)
+        last = cls or last
+    return out
+
+
+GAP = 4  # units of other text that end a run of good ones
+
+
+def dense_core(units: list[Unit], classes: list[str]) -> tuple[int, int]:
+    """First and last unit of the run of good units with the most good text (more than GAP
+    other units end a run): a sidebar, a list of teasers or a comment thread is a run apart.
+    (len, -1) when nothing is good."""
+    good = [i for i, cls in enumerate(classes) if cls == "good"]
+    if not good:
+        return len(units), -1
+    runs = [[good[0], good[0], 0]]
+    for i in good:
+        if i - runs[-1][1] > GAP + 1:
+            runs.append([i, i, 0])
+        runs[-1][1:] = [i, runs[-1][2] + len(units[i].text)]
+    start, end, _ = max(runs, key=lambda run: run[2])
+    return start, end
+
+
+# --- features --------------------------------------------------------------------------------
+
+
+@cache
+def _word_classes() -> dict[str, frozenset[str]]:
+    classes = read_json(WORD_CLASSES)
+    return {name: frozenset(words) for name, words in classes.items() if not name.startswith("_")}
+
+
+def unit_features(units: list[Unit]) -> list[dict[str, float]]:
+    """What the first model reads: each unit's shape, vocabulary, rule and place, plus a few
+    traits of its two neighbours."""
+    classes = content_classes(units)
+    core_start, core_end = dense_core(units, classes)
+    good = [i for i, cls in enumerate(classes) if cls == "good"]
+    first_good, last_good = (good[0], good[-1]) if good else (len(units), -1)
+    good_chars = [0]
+    for unit, cls in zip(units, classes):
+        good_chars.append(good_chars[-1] + (len(unit.text) if cls == "good" else 0))
+    total_good = good_chars[-1] or 1
+    typical_length = median(len(u.text) for u in units) if units else 0
+    typical_indent = median(u.indent for u in units) if units else 0
+    short_runs = _short_runs(units)
+    counts: dict[str, int] = {}
+    for unit in units:
+        counts[unit.text.lower()] = counts.get(unit.text.lower(), 0) + 1
+    word_classes = _word_classes()
+
+    own = []
+    for i, unit in enumerate(units):
+        chars = len(unit.text) or 1
+        words = [w.lower() for w in unit.words] or [""]
+        nearby = _window(units, i, 3)
+        f = {
+            "log_chars": math.log1p(len(unit.text)),
+            "log_words": math.log1p(len(unit.words)),
+            "relative_length": math.log((len(unit.text) + 1) / (typical_length + 1)),
+            "stop_density": unit.stop_density,
+            "sentence": float(unit.sentence),
+            "bullet": float(unit.bullet),
+            "outdented": float(unit.indent < typical_indent),
+            "edit_heading": float(unit.heading),
+            "title_case": float(unit.title_case),
+            "all_caps": float(unit.text.isupper()),
+            "ends_with_colon": float(unit.text.endswith(":")),
+            "starts_lower": float(unit.text[:1].islower()),
+            "digit_ratio": sum(c.isdigit() for c in unit.text) / chars,
+            "symbol_ratio": sum(not c.isalnum() and not c.isspace() for c in unit.text) / chars,
+            "code": float(bool(CODE.search(unit.text))),
+            "pipe": float("|" in unit.text),
+            "bracket": float("[" in unit.text),
+            "url": float(bool(URL.search(unit.text))),
+            "copyright": float(bool(COPYRIGHT.search(unit.text))),
+            "author_bio": float(bool(BIO.match(unit.text))),
+            "imperative": float(words[0] in word_classes["imperative"]),
+            "raw_lines": math.log1p(len(unit.lines)),
+            "repeated": float(counts[unit.text.lower()] > 1),
+            "short_run": math.log1p(short_runs[i]),
+            "position": i / max(len(units) - 1, 1),
+            "good": float(classes[i] == "good"),
+            "in_core": float(core_start <= i <= core_end),
+            "before_core": float(i < core_start),
+            "after_core": float(i > core_end),
+            "core_distance": math.log1p(max(core_start - i, i - core_end, 0)),
+            "between_good": float(first_good <= i <= last_good),
+            "good_before": good_chars[i] / total_good,
+            "good_after": 1 - good_chars[i + 1] / total_good,
+            "good_nearby": _share(classes, i, 3),
+            "good_around": _share(classes, i, 10),
+            "bullets_nearby": sum(u.bullet for u in nearby) / len(nearby),
+            "rule": float(bool(unit.rule)),
+        }
+        if unit.rule:
+            f[f"rule:{unit.rule}"] = 1.0
+        for name, vocabulary in word_classes.items():
+            if name != "imperative":
+                share = sum(w in vocabulary for w in words) / len(words)
+                f[f"words:{name}"], f[f"any_words:{name}"] = share, float(share > 0)
+        own.append(f)
+
+    for i, f in enumerate(own):
+        for trait in NEIGHBOUR_TRAITS:
+            f[f"previous:{trait}"] = own[i - 1][trait] if i > 0 else 0.0
+            f[f"next:{trait}"] = own[i + 1][trait] if i + 1 < len(own) else 0.0
+    return own
+
+
+NEIGHBOUR_TRAITS = ("log_chars", "stop_density", "sentence", "bullet", "title_case", "rule", "good")
+
+
+def _window(items: list, i: int, radius: int) -> list:
+    return items[max(0, i - radius): i + radius + 1]
+
+
+def _share(classes: list[str], i: int, radius: int) -> float:
+    window = _window(classes, i, radius)
+    return sum(cls == "good" for cls in window) / len(window)
+
+
+def _short_runs(units: list[Unit]) -> list[int]:
+    """For each unit, the length of the run of short non-sentences it belongs to (a menu)."""
+    runs = [0] * len(units)
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and len(units[j].words) <= 6 and not units[j].sentence:
+            j += 1
+        runs[i:j] = [j - i] * (j - i)
+        i = max(j, i + 1)
+    return runs
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A fitted logistic model as plain weights: P(article text) = sigmoid(bias + w·x)."""
+
+    bias: float
+    weights: dict[str, float]
+    means: dict[str, float] = field(default_factory=dict)  # training means, for explanations
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def strongest_against(self, features: dict[str, float]) -> str:
+        """The feature that pulls this unit furthest below the average unit."""
+        pulls = {k: w * (features.get(k, 0.0) - self.means.get(k, 0.0))
+                 for k, w in self.weights.items()}
+        return min(pulls, key=pulls.__getitem__)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Logistic:
+        return cls(data["bias"], data["weights"], data.get("means", {}))
+
+
+@dataclass(frozen=True)
+class Model:
+    units: Logistic
+    threshold: float  # keep a unit whose probability reaches it
+
+    def keep_probabilities(self, units: list[Unit]) -> tuple[list[float], list[str]]:
+        """Per unit, the chance it is article text, and the feature that weighs most against
+        it (for the removal reason)."""
+        features = unit_features(units)
+        return ([self.units.probability(f) for f in features],
+                [self.units.strongest_against(f) for f in features])
+
+
+@cache
+def model() -> Model:
+    data = read_json(MODEL)
+    return Model(Logistic.from_json(data["units"]), data["threshold"])
+
+
+REASON_BY_FEATURE = {
+    "navigation": ("bullet", "title_case", "short_run", "bullets_nearby", "all_caps", "pipe",
+                   "words:navigation", "ends_with_colon", "outdented"),
+    "promotion": ("words:promotion", "words:you", "words:we", "imperative"),
+    "legal": ("words:legal", "copyright"),
+    "comment": ("words:comment",),
+    "author-bio": ("author_bio", "words:byline"),
+    "duplicate": ("repeated",),
+    "link": ("url", "bracket"),
+}
+
+
+def reason_for(feature: str, before_body: bool, after_body: bool) -> str:
+    """The removal reason a feature stands for; place and content features say navigation,
+    footer or low-content by where the unit is."""
+    if feature.startswith("rule:"):
+        return feature.split(":", 1)[1]
+    bare = feature.split(":", 1)[1] if feature.startswith(("previous:", "next:")) else feature
+    for reason, features in REASON_BY_FEATURE.items():
+        if bare in features:
+            return reason
+    return "navigation" if before_body else "footer" if after_body else "low-content"

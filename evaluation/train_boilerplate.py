@@ -25,7 +25,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from evaluation.tasks import DATA, read_jsonl
-from pipeline.boilerplate import MODEL, Logistic, Model, unit_features
+from pipeline.boilerplate import (
+    MODEL,
+    Logistic,
+    Model,
+    title_candidates,
+    title_features,
+    unit_features,
+)
 from pipeline.clean import HARD_RULES, _clean_dump, read_dump
 from pipeline.resources import MODELS
 
@@ -63,6 +70,20 @@ class Page:
                             else text in teacher_lines)
             self.labels.append(label)
             self.weights.append(weight)
+        # The headline model's candidates, scored by the unit model as at run time.
+        self.units = units
+        self.title = norm(row["meta"].get("title") or "")
+
+
+def title_examples(page: Page, units_model: Logistic, threshold: float):
+    """(features, label) of each headline candidate of a page whose title is annotated."""
+    if not page.title:
+        return []
+    keep = [units_model.probability(f) for f in page.features]
+    candidates = title_candidates(page.units, keep, threshold)
+    features = title_features(page.units, keep, candidates, threshold)
+    return [(f, int(norm(page.units[i].text) == page.title))
+            for f, i in zip(features, candidates)]
 
 
 def _covers(text: str, snippets: list[str]) -> bool:
@@ -87,11 +108,17 @@ def matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
 
 
 def train(pages: list[Page], threshold: float) -> Model:
+    """The unit model, then the headline model on candidates that unit model picks out."""
     names = sorted({k for page in pages for f in page.features for k in f})
     rows = [page.features[i] for page in pages for i in page.decided]
     labels = [label for page in pages for label in page.labels]
     weights = [weight for page in pages for weight in page.weights]
-    return Model(fit(matrix(rows, names), labels, weights, names), threshold)
+    units = fit(matrix(rows, names), labels, weights, names)
+    examples = [example for page in pages for example in title_examples(page, units, threshold)]
+    title_names = sorted({k for f, _ in examples for k in f})
+    titles = fit(matrix([f for f, _ in examples], title_names), [y for _, y in examples],
+                 [1.0] * len(examples), title_names)
+    return Model(units, titles, threshold)
 
 
 def _fold(page: Page) -> int:
@@ -102,17 +129,24 @@ def _fold(page: Page) -> int:
 
 def cross_validate(pages: list[Page], threshold: float) -> dict[str, dict[str, float]]:
     """Snippet precision, recall and F1 per dump form, each page cleaned by a model that
-    never saw it (counted as the reference scorer counts)."""
+    never saw it (counted as the reference scorer counts), and the share of annotated titles
+    found exactly."""
     counts = {field: [0, 0, 0] for field in FIELDS}
+    titles = {field: [0, 0] for field in FIELDS}  # right, annotated
     for fold in range(FOLDS):
         classifier = train([p for p in pages if _fold(p) != fold], threshold)
         for page in (p for p in pages if _fold(p) == fold):
-            text = norm(_clean_dump(page.row[page.field], classifier).text)
+            cleaned = _clean_dump(page.row[page.field], classifier)
+            text = norm(cleaned.text)
+            if page.title:
+                titles[page.field][0] += norm(cleaned.title) == page.title
+                titles[page.field][1] += 1
             tally = counts[page.field]
             tally[0] += sum(norm(s) in text for s in page.row["with"])
             tally[1] += sum(norm(s) in text for s in page.row["without"])
             tally[2] += sum(norm(s) not in text for s in page.row["with"])
-    return {field: _figures(*tally) for field, tally in counts.items()}
+    return {field: _figures(*tally) | {"titles": round(titles[field][0] / titles[field][1], 4)}
+            for field, tally in counts.items()}
 
 
 def _figures(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -144,7 +178,8 @@ def main() -> int:
         "trained_on": f"{len(rows)} pages of boilerplate_dev.jsonl, w3m and lynx dumps",
         "cross_validated": report,
     }
-    model = {"about": about, "threshold": classifier.threshold, "units": vars(classifier.units)}
+    model = {"about": about, "threshold": classifier.threshold,
+             "units": vars(classifier.units), "titles": vars(classifier.titles)}
     (MODELS / MODEL).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {MODELS / MODEL}")
     return 0

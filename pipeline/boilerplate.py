@@ -248,6 +248,75 @@ def _short_runs(units: list[Unit]) -> list[int]:
     return runs
 
 
+# --- the headline ----------------------------------------------------------------------------
+
+TITLE_SPAN = 6  # units after the start of the body still searched for the headline
+
+
+def title_candidates(units: list[Unit], keep: list[float], threshold: float) -> list[int]:
+    """Units that could be the headline: short enough, not removed by a hard pattern, and
+    before the main run of body text or just inside it."""
+    body_start = _body_start(units, keep, threshold)
+    return [
+        i for i, unit in enumerate(units[: body_start + TITLE_SPAN])
+        if 1 <= len(unit.words) <= 40 and not unit.bullet and unit.rule in TITLE_RULES
+    ]
+
+
+def _body_start(units: list[Unit], keep: list[float], threshold: float) -> int:
+    """The first unit of the run of kept units with the most text: the article itself, not
+    a stray kept line in the header."""
+    classes = ["good" if p >= threshold else "bad" for p in keep]
+    return dense_core(units, classes)[0]
+
+
+TITLE_RULES = {"", "navigation", "share-bar", "subscription", "sign-in"}  # lexicon hits only
+TAGLINE_RULES = {"tagline", "jump-link"}  # what follows a headline on wiki-like pages
+
+
+def title_features(units: list[Unit], keep: list[float], candidates: list[int],
+                   threshold: float) -> list[dict[str, float]]:
+    """What the headline model reads about each candidate: its shape, its place relative to
+    the body and to the menus, and whether the page repeats it (share lines, breadcrumbs)."""
+    body_start = _body_start(units, keep, threshold)
+    lowered = [u.text.lower() for u in units]
+    word_classes = _word_classes()
+    out = []
+    for rank, i in enumerate(candidates):
+        unit = units[i]
+        text = lowered[i]
+        words = [w.lower() for w in unit.words]
+        out.append({
+            "log_words": math.log1p(len(words)),
+            "title_case": float(unit.title_case),
+            "all_caps": float(unit.text.isupper()),
+            "ends_with_period": float(unit.text.endswith(".")),
+            "ends_with_colon": float(unit.text.endswith(":")),
+            "pipe": float("|" in unit.text),
+            "bracket": float("[" in unit.text),
+            "outdented": float(unit.indent < (median(u.indent for u in units))),
+            "lexicon_rule": float(bool(unit.rule)),
+            "stop_density": unit.stop_density,
+            "keep": keep[i],
+            "keep_next": keep[i + 1] if i + 1 < len(keep) else 0.0,
+            "units_before_body": math.log1p(max(body_start - i, 0)),
+            "inside_body": float(i >= body_start),
+            "rank": math.log1p(rank),
+            "after_menu": float(i > 0 and (units[i - 1].bullet or bool(units[i - 1].rule))),
+            "repeated_inside": float(any(text in other for j, other in enumerate(lowered)
+                                         if j != i and len(other) > len(text))),
+            "repeated": float(lowered.count(text) > 1),
+            f"offset:{min(max(i - body_start, -4), 3)}": 1.0,  # the body's distance, in units
+            "metadata_follows": float(any(u.rule == "metadata" for u in units[i + 1: i + 4])),
+            "tagline_follows": float(i + 1 < len(units) and units[i + 1].rule in TAGLINE_RULES),
+            "promotion_words": sum(w in word_classes["promotion"] for w in words)
+            / max(len(words), 1),
+            "navigation_words": sum(w in word_classes["navigation"] for w in words)
+            / max(len(words), 1),
+        })
+    return out
+
+
 # --- the model -------------------------------------------------------------------------------
 
 
@@ -276,7 +345,8 @@ class Logistic:
 
 @dataclass(frozen=True)
 class Model:
-    units: Logistic
+    units: Logistic  # is a unit article text
+    titles: Logistic  # is a candidate the headline
     threshold: float  # keep a unit whose probability reaches it
 
     def keep_probabilities(self, units: list[Unit]) -> tuple[list[float], list[str]]:
@@ -286,11 +356,23 @@ class Model:
         return ([self.units.probability(f) for f in features],
                 [self.units.strongest_against(f) for f in features])
 
+    def headline(self, units: list[Unit], keep: list[float]) -> int | None:
+        """The candidate most like a headline, None when there is none. A line right above a
+        "From X, the ..." tagline or a jump link is one, whatever the model says."""
+        candidates = title_candidates(units, keep, self.threshold)
+        features = title_features(units, keep, candidates, self.threshold)
+        for i, f in zip(candidates, features):
+            if f["tagline_follows"] and not units[i].text.endswith("."):
+                return i
+        scores = [self.titles.probability(f) for f in features]
+        return candidates[scores.index(max(scores))] if candidates else None
+
 
 @cache
 def model() -> Model:
     data = read_json(MODEL)
-    return Model(Logistic.from_json(data["units"]), data["threshold"])
+    return Model(Logistic.from_json(data["units"]), Logistic.from_json(data["titles"]),
+                 data["threshold"])
 
 
 REASON_BY_FEATURE = {

@@ -233,28 +233,6 @@ def _mark_captions(units: list[Unit]) -> None:
 # --- title and body ---------------------------------------------------------------------
 
 
-def _choose_title(units: list[Unit], body_start: int) -> int | None:
-    """The headline: the first title-like line before the body (or heading it) and after the
-    last run of menu lines (or the first title-like line, when menus come later)."""
-    if body_start < len(units) and units[body_start].heading_like:
-        body_start += 1
-    menu = [u.bullet or u.rule in MENU_RULES for u in units[:body_start]]
-    menu_end = max((i for i in range(1, len(menu)) if menu[i] and menu[i - 1]), default=-1)
-    candidates = [
-        i
-        for i, unit in enumerate(units[:body_start])
-        if not unit.rule
-        and not unit.bullet
-        and 3 <= len(unit.words) <= 25
-        and not unit.text.endswith(".")
-        and "[" not in unit.text
-        and unit.text[:1].isupper()
-    ]
-    after_menu = [i for i in candidates if i > menu_end]
-    return (after_menu or candidates or [None])[0]
-
-
-MENU_RULES = {"navigation", "share-bar", "sign-in", "subscription", "breadcrumb", "widget"}
 # Rules that remove a unit whatever the model says: what they find is never body text.
 # The lexicon rules (share-bar, navigation, ...) only inform the model, which weighs them.
 HARD_RULES = {"widget", "jump-link", "tagline", "breadcrumb", "photo-credit", "caption",
@@ -286,7 +264,7 @@ def _clean_dump(raw: str, classifier: Model | None = None) -> Cleaned:
             continue  # an "[edit]" section heading stays while it heads kept text (below)
         elif keep[i] < classifier.threshold:
             unit.reason = unit.rule or reason_for(against[i], i < body_start, i > body_end)
-    title_at = _choose_title(units, body_start)
+    title_at = classifier.headline(units, keep)
     title = units[title_at].text if title_at is not None else ""
     if title_at is not None:
         units[title_at].reason = ""

@@ -72,7 +72,7 @@ class Page:
             self.weights.append(weight)
         # The headline model's candidates, scored by the unit model as at run time.
         self.units = units
-        self.title = norm(row["meta"].get("title") or "")
+        self.title = norm(row["meta"].get("title") or "").lower()  # pages style case apart
 
 
 def title_examples(page: Page, units_model: Logistic, threshold: float):
@@ -82,7 +82,7 @@ def title_examples(page: Page, units_model: Logistic, threshold: float):
     keep = [units_model.probability(f) for f in page.features]
     candidates = title_candidates(page.units, keep, threshold)
     features = title_features(page.units, keep, candidates, threshold)
-    return [(f, int(norm(page.units[i].text) == page.title))
+    return [(f, int(norm(page.units[i].text).lower() == page.title))
             for f, i in zip(features, candidates)]
 
 
@@ -139,7 +139,7 @@ def cross_validate(pages: list[Page], threshold: float) -> dict[str, dict[str, f
             cleaned = _clean_dump(page.row[page.field], classifier)
             text = norm(cleaned.text)
             if page.title:
-                titles[page.field][0] += norm(cleaned.title) == page.title
+                titles[page.field][0] += norm(cleaned.title).lower() == page.title
                 titles[page.field][1] += 1
             tally = counts[page.field]
             tally[0] += sum(norm(s) in text for s in page.row["with"])

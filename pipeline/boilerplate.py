@@ -30,6 +30,8 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\[\d+\])*$")
 CODE = re.compile(r"[{};=<>$]|\w\(|^(?:def|import|from|return|var|let|const|if|for)\b")
 URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 COPYRIGHT = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+# A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use.
+MIXED_SCRIPT = re.compile(r"(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04FF])\w+")
 BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been|has worked|writes|covers|lives)\b"
 )
@@ -190,6 +192,7 @@ def unit_features(units: list[Unit]) -> list[dict[str, float]]:
             "url": float(bool(URL.search(unit.text))),
             "copyright": float(bool(COPYRIGHT.search(unit.text))),
             "author_bio": float(bool(BIO.match(unit.text))),
+            "mixed_script": float(bool(MIXED_SCRIPT.search(unit.text))),
             "imperative": float(words[0] in word_classes["imperative"]),
             "raw_lines": math.log1p(len(unit.lines)),
             "repeated": float(counts[unit.text.lower()] > 1),
@@ -211,7 +214,7 @@ def unit_features(units: list[Unit]) -> list[dict[str, float]]:
         if unit.rule:
             f[f"rule:{unit.rule}"] = 1.0
         for name, vocabulary in word_classes.items():
-            if name != "imperative":
+            if name not in ("imperative", "site"):
                 share = sum(w in vocabulary for w in words) / len(words)
                 f[f"words:{name}"], f[f"any_words:{name}"] = share, float(share > 0)
         own.append(f)
@@ -263,6 +266,10 @@ def title_candidates(units: list[Unit], keep: list[float], threshold: float) -> 
     ]
 
 
+def _content_words(unit: Unit) -> set[str]:
+    return {w.lower() for w in unit.words if len(w) > 2 and w.lower() not in STOP_WORDS}
+
+
 def _body_start(units: list[Unit], keep: list[float], threshold: float) -> int:
     """The first unit of the run of kept units with the most text: the article itself, not
     a stray kept line in the header."""
@@ -281,12 +288,19 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
     body_start = _body_start(units, keep, threshold)
     lowered = [u.text.lower() for u in units]
     word_classes = _word_classes()
+    lead = [u for u, p in zip(units[body_start:], keep[body_start:]) if p >= threshold][:5]
+    lead_words = {w for u in lead for w in _content_words(u)}
+    prose = [not u.bullet and not u.rule and len(u.words) >= 8 for u in units]
     out = []
     for rank, i in enumerate(candidates):
         unit = units[i]
         text = lowered[i]
         words = [w.lower() for w in unit.words]
+        content = _content_words(unit)
         out.append({
+            "lead_overlap": len(content & lead_words) / len(content) if content else 0.0,
+            "prose_between": math.log1p(sum(prose[i + 1: body_start])),
+            "headline_length": float(4 <= len(words) <= 20),
             "log_words": math.log1p(len(words)),
             "title_case": float(unit.title_case),
             "all_caps": float(unit.text.isupper()),
@@ -313,8 +327,27 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
             / max(len(words), 1),
             "navigation_words": sum(w in word_classes["navigation"] for w in words)
             / max(len(words), 1),
+            "site_words": float(any(w in word_classes["site"] for w in words)),
+            "contains_candidate": float(any(
+                lowered[j] in text for j in candidates
+                if j != i and len(units[j].words) >= 3 and len(lowered[j]) < len(text))),
         })
+    _mark_best(out, candidates, body_start)
     return out
+
+
+def _mark_best(features: list[dict[str, float]], candidates: list[int], body_start: int) -> None:
+    """Traits that compare a candidate with the others: the one sharing most words with the
+    lead, and the last headline-shaped one before the body."""
+    if not features:
+        return
+    best = max(f["lead_overlap"] for f in features)
+    for f in features:
+        f["best_overlap"] = float(best > 0 and f["lead_overlap"] == best)
+    shaped = [k for k, (i, f) in enumerate(zip(candidates, features))
+              if i < body_start and f["headline_length"] and not f["ends_with_period"]]
+    if shaped:
+        features[shaped[-1]]["last_before_body"] = 1.0
 
 
 # --- the model -------------------------------------------------------------------------------

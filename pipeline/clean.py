@@ -12,6 +12,9 @@ disappears silently.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -50,6 +53,8 @@ class Cleaned:
 BULLET = re.compile(r"^[•*+\-–□☆●◦▪▫○·o]\s+")
 EDIT_MARK = re.compile(r"\s*\[edit\]", re.IGNORECASE)
 WIDGET_PART = re.compile(r"\[[^\]]*\]|\(BUTTON\)|_{3,}|#\S+")  # form fields, images, buttons
+# lynx prints the page's <link> elements as "#alternate ..." lines and frames as "IFRAME: url"
+LINK_HEADER = re.compile(r"^(?:#[A-Za-z]|IFRAME:)")
 JUMP_LINK = re.compile(r"^(?:jump|skip) to\b", re.IGNORECASE)
 TAGLINE = re.compile(r"^From (?P<name>[A-Z][\w.&'’ -]{0,60}?), the [^.]*$")
 CRUMB_SEP = re.compile(r"\s+[>»›]\s+")
@@ -158,7 +163,7 @@ class _Meta:
 def _rule(unit: Unit, meta: _Meta) -> str:
     """The reason a pattern rule removes this unit ("" when none does); fills in metadata."""
     text, n_words = unit.text, len(unit.words)
-    if not WIDGET_PART.sub("", text).strip():
+    if not WIDGET_PART.sub("", text).strip() or LINK_HEADER.match(text):
         return "widget"
     if JUMP_LINK.match(text) and n_words <= 8:
         return "jump-link"
@@ -251,7 +256,9 @@ def read_dump(raw: str) -> tuple[list[Unit], list[Removed], _Meta, list[str]]:
     return units, decoration, meta, references
 
 
-def _clean_dump(raw: str, classifier: Model | None = None) -> Cleaned:
+def _clean_dump(
+    raw: str, classifier: Model | None = None, furniture: AbstractSet[str] = frozenset()
+) -> Cleaned:
     units, removed, meta, references = read_dump(raw)
     classifier = classifier or model()
     keep, against = classifier.keep_probabilities(units)
@@ -260,6 +267,8 @@ def _clean_dump(raw: str, classifier: Model | None = None) -> Cleaned:
     for i, unit in enumerate(units):
         if unit.rule in HARD_RULES:
             unit.reason = unit.rule
+        elif furniture and furniture_key(unit.text) in furniture:
+            unit.reason = "cross-document"  # the chosen title gets its reason cleared below
         elif unit.heading:
             continue  # an "[edit]" section heading stays while it heads kept text (below)
         elif keep[i] < classifier.threshold:
@@ -308,6 +317,112 @@ def _mark_empty_headings(units: list[Unit]) -> None:
         unit.reason = unit.reason or "empty-heading"
 
 
+# --- cross-document furniture ----------------------------------------------------------------
+
+MIN_PAGES = 3  # two pages sharing a line can be chance, or the same story twice
+MIN_SHARE = 0.5  # of a site's pages: templates vary by section and rotate their teasers
+# Jaccard of two pages' template lines. Dev pages: two of one site 0.54-0.60; sister sites or
+# one blog platform 0.16-0.46; unrelated sites 0.14 at most.
+SAME_SITE = 0.25
+TEMPLATE_WORDS = 8  # a template line (menu item, footer link): this many words at most
+GENERIC_WORDS = 3  # a line this short and common ("Advertisement", "Share") on any site
+SITE_HINT = 20  # a template line of more sites than this does not help to find a page's site
+HTML_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
+               "dt", "dd", "td", "th")
+
+
+def furniture_key(text: str) -> str:
+    """A unit's text as `site_furniture` compares it: case and spacing do not count."""
+    return " ".join(text.casefold().split())
+
+
+@dataclass
+class _Site:
+    template: frozenset[str]  # the template lines of its first page
+    pages: int = 0
+    lines: Counter[int] = field(default_factory=Counter)  # line hash -> pages holding it
+
+
+def site_furniture(texts: Iterable[str]) -> frozenset[str]:
+    """The lines (as `furniture_key`s) that are furniture of the sites of a corpus: a unit in
+    at least MIN_PAGES pages of one site and in at least half of that site's pages, or a unit
+    of a few words without a sentence end in at least MIN_PAGES pages and half of all pages.
+
+    A site is a set of pages with one template: a page joins the site whose first page shares
+    the most of its short non-sentence lines (menus, section names, footer links), if the
+    Jaccard index reaches SAME_SITE, and else starts a site. Not the publisher, found only by
+    cleaning and rarely in a dump; not a domain, which a w3m dump seldom prints and which it
+    prints for other sites too; not the folder, since folders mix sites (corpus/ does). So
+    outlets that run the same wire story, sharing its sentences but not their menus, count
+    apart, and its paragraphs stay. Lines are counted as hashes; only repeated ones keep text.
+    """
+    sites = _Sites()
+    generic: Counter[int] = Counter()
+    texts_of: dict[int, str] = {}
+    n_pages = 0
+    for raw in texts:
+        units = _page_units(raw)
+        keys = {furniture_key(u.text): u for u in units if u.words}
+        template = frozenset(k for k, u in keys.items()
+                             if len(u.words) <= TEMPLATE_WORDS and not u.sentence)
+        site = sites.find(template)
+        site.pages += 1
+        n_pages += 1
+        for key, unit in keys.items():
+            hashed = hash(key)
+            site.lines[hashed] += 1
+            if len(unit.words) <= GENERIC_WORDS and not unit.sentence:
+                generic[hashed] += 1
+            if site.lines[hashed] == 2 or generic[hashed] == 2:
+                texts_of[hashed] = key
+    found = {h for s in sites for h, n in s.lines.items() if _common(n, s.pages)}
+    found |= {h for h, n in generic.items() if _common(n, n_pages)}
+    return frozenset(texts_of[h] for h in found)
+
+
+def _common(n: int, pages: int) -> bool:
+    return n >= MIN_PAGES and n >= MIN_SHARE * pages
+
+
+class _Sites(list[_Site]):
+    """The sites found so far, with the sites each template line belongs to, so that a page
+    is compared only with the sites it shares a rare template line with, not with all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.having: dict[str, list[_Site]] = {}
+
+    def find(self, template: frozenset[str]) -> _Site:
+        """The site whose template is most like this page's, or a new one."""
+        def similarity(site: _Site) -> float:
+            return len(template & site.template) / len(template | site.template)
+
+        hints = (self.having.get(line, ()) for line in template)
+        candidates = {id(s): s for sites in hints if len(sites) <= SITE_HINT for s in sites}
+        best = max(candidates.values(), key=similarity, default=None)
+        if best is None or similarity(best) < SAME_SITE:
+            best = _Site(template)
+            self.append(best)
+            for line in template:
+                sites = self.having.setdefault(line, [])
+                if len(sites) <= SITE_HINT:
+                    sites.append(best)
+        return best
+
+
+def _page_units(raw: str) -> list[Unit]:
+    """The units a page is cleaned in: a dump's units, or the text blocks of an HTML page
+    (read with lxml, much cheaper than trafilatura's extraction and close to its blocks)."""
+    if not _is_html(raw):
+        return _units(raw)[0]
+    from trafilatura.utils import load_html
+
+    tree = load_html(raw)
+    blocks = [] if tree is None else tree.iter(*HTML_BLOCKS)
+    texts = [" ".join(block.text_content().split()) for block in blocks]
+    return [Unit([(0, text)], text) for text in texts if text]
+
+
 # --- entry points ----------------------------------------------------------------------------
 
 HTML_START = re.compile(
@@ -316,14 +431,20 @@ HTML_START = re.compile(
 HTML_CLOSE = re.compile(r"</(?:p|div|a|span|li)>", re.IGNORECASE)
 
 
-def clean(raw: str) -> Cleaned:
-    """Clean a raw article, HTML or a text dump (detected), into body text and metadata."""
-    if HTML_START.match(raw) or len(HTML_CLOSE.findall(raw[:20000])) >= 3:
-        return _clean_html(raw)
-    return _clean_dump(raw)
+def clean(raw: str, *, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
+    """Clean a raw article, HTML or a text dump (detected), into body text and metadata.
+    Units whose `furniture_key` is in `furniture` (from `site_furniture` over the corpus)
+    are removed as "cross-document"."""
+    if _is_html(raw):
+        return _clean_html(raw, furniture)
+    return _clean_dump(raw, furniture=furniture)
 
 
-def _clean_html(raw: str) -> Cleaned:
+def _is_html(raw: str) -> bool:
+    return bool(HTML_START.match(raw)) or len(HTML_CLOSE.findall(raw[:20000])) >= 3
+
+
+def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     """trafilatura finds the main text and the metadata. Recall is favoured: on the dev pages
     it loses less body text than it lets in furniture, and the furniture it lets in (metadata
     lines, calls to subscribe, copyright lines, credits, the references block) is removed
@@ -341,7 +462,8 @@ def _clean_html(raw: str) -> Cleaned:
     references = _split_references(units)
     _mark_captions(units)
     for unit in units:
-        unit.reason = unit.rule
+        repeated = unit.text != extracted.title and furniture_key(unit.text) in furniture
+        unit.reason = unit.rule or ("cross-document" if repeated else "")
     title = extracted.title or ""
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
@@ -16,7 +17,7 @@ from spacy.tokens import Doc
 
 from pipeline import nlp as nlp_stage
 from pipeline.citations import find_credits, parse_references
-from pipeline.clean import Cleaned, clean
+from pipeline.clean import Cleaned, clean, site_furniture
 from pipeline.ingest import Source, read_sources
 from pipeline.tables import Result, Rows, doc_rows, document_row, empty_rows
 
@@ -32,10 +33,14 @@ class Options:
 def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> Result:
     """Process article files (a folder, a file, or a list of them) into tables.
 
+    A first pass over the files finds the lines their sites repeat (`site_furniture`), which
+    cleaning then removes; the files are read again rather than all held in memory.
+
     >>> result = extract("corpus/")
     >>> result.entities[["name", "label"]].head()
     """
-    return run(read_sources(paths), Options(**options))
+    furniture = site_furniture(s.text for s in read_sources(paths) if not s.error)
+    return run(read_sources(paths), Options(**options), furniture=furniture)
 
 
 def extract_text(
@@ -83,15 +88,17 @@ def run(
     *,
     clean: bool = True,
     published: str | None = None,
+    furniture: AbstractSet[str] = frozenset(),
 ) -> Result:
-    """Run every stage over the sources, batch by batch, and collect the tables."""
+    """Run every stage over the sources, batch by batch, and collect the tables. Lines in
+    `furniture` (see `site_furniture`) are removed from every document as cross-document."""
     nlp = shared_nlp(options.model)
     rows, texts = empty_rows(), {}
     for batch in batched(sources, options.batch_size):
         prepared = []
         for source in batch:
             try:
-                prepared.append(_prepare(nlp, source, clean, published))
+                prepared.append(_prepare(nlp, source, clean, published, furniture))
             except Exception as error:  # noqa: BLE001  (reported as the document's error row)
                 _add(rows, _error_rows(source, error))
         docs = _pipe(nlp, [doc for _, _, doc in prepared])
@@ -114,10 +121,11 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _prepare(nlp: Language, source: Source, do_clean: bool, published: str | None):
+def _prepare(nlp: Language, source: Source, do_clean: bool, published: str | None,
+             furniture: AbstractSet[str]):
     if source.error:
         raise ValueError(source.error)
-    cleaned = clean(source.text) if do_clean else Cleaned(text=source.text)
+    cleaned = clean(source.text, furniture=furniture) if do_clean else Cleaned(text=source.text)
     doc = nlp.make_doc(cleaned.text)
     doc._.doc_id = source.doc_id
     doc._.published = published or cleaned.published or None

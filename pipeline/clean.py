@@ -46,6 +46,7 @@ class Cleaned:
     byline: str = ""
     references: list[str] = field(default_factory=list)  # one entry per reference-list item
     removed: list[Removed] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
 
 
 # --- patterns ------------------------------------------------------------------------------
@@ -158,6 +159,17 @@ class _Meta:
     publisher: str = ""
     section: str = ""
     byline: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # as in Cleaned
+
+    def fill(self, name: str, value: str, unit: Unit, how: str) -> None:
+        """Set a field and note the line it came from, so a reader can check it."""
+        setattr(self, name, value)
+        self.sources[name] = f"{_where(unit)} ({how})"
+
+
+def _where(unit: Unit) -> str:
+    first, last = unit.lines[0][0], unit.lines[-1][0]
+    return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
 def _rule(unit: Unit, meta: _Meta) -> str:
@@ -168,11 +180,13 @@ def _rule(unit: Unit, meta: _Meta) -> str:
     if JUMP_LINK.match(text) and n_words <= 8:
         return "jump-link"
     if tagline := TAGLINE.match(text):
-        meta.publisher = meta.publisher or tagline["name"]
+        if not meta.publisher:
+            meta.fill("publisher", tagline["name"], unit, "tagline")
         return "tagline"
     parts = CRUMB_SEP.split(text)
     if len(parts) > 1 and not unit.sentence and all(1 <= len(WORD.findall(p)) <= 6 for p in parts):
-        meta.section = meta.section or parts[-1].strip()
+        if not meta.section:
+            meta.fill("section", parts[-1].strip(), unit, "breadcrumb")
         return "breadcrumb"
     if n_words <= 40 and CREDIT.search(text):
         return "photo-credit"
@@ -197,9 +211,11 @@ def _metadata(unit: Unit, meta: _Meta) -> bool:
     if dated:
         rank = 0 if cue and cue["updated"] else 2 if cue else 1
         if not meta.published or rank > meta.rank:
-            meta.published, meta.rank = date.iso, rank
-    if byline and len(byline["name"].split()) <= 5:
-        meta.byline = meta.byline or byline["name"]
+            meta.rank = rank
+            quoted = text[0 if cue else date.start:date.end]
+            meta.fill("published", date.iso, unit, f"dateline '{quoted}'")
+    if byline and len(byline["name"].split()) <= 5 and not meta.byline:
+        meta.fill("byline", byline["name"], unit, "byline")
     return bool(byline) or dated
 
 
@@ -275,8 +291,10 @@ def _clean_dump(
             unit.reason = unit.rule or reason_for(against[i], i < body_start, i > body_end)
     title_at = classifier.headline(units, keep)
     title = units[title_at].text if title_at is not None else ""
+    sources = dict(meta.sources)
     if title_at is not None:
         units[title_at].reason = ""
+        sources["title"] = f"{_where(units[title_at])} (headline model)"
     _mark_duplicates(units, title_at)
     _mark_empty_headings(units)
     body = [u.text for i, u in enumerate(units) if not u.reason and i != title_at]
@@ -290,6 +308,7 @@ def _clean_dump(
         byline=meta.byline,
         references=references,
         removed=sorted(removed, key=lambda r: r.line),
+        sources=sources,
     )
 
 
@@ -467,17 +486,24 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     title = extracted.title or ""
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
-    published = extracted.date or ""
+    metadata = {
+        "title": title,
+        "published": extracted.date or "",
+        "publisher": extracted.sitename or "",
+        "section": extracted.categories[-1] if extracted.categories else "",
+        "byline": extracted.author or "",
+    }
+    sources = {name: "html metadata (trafilatura)" for name, value in metadata.items() if value}
+    modified = _modified(raw, metadata["published"])
+    if modified:
+        sources["modified"] = "html metadata (htmldate)"
     return Cleaned(
         text="\n\n".join([title] + body if title else body),
-        title=title,
-        published=published,
-        modified=_modified(raw, published),
-        publisher=extracted.sitename or "",
-        section=extracted.categories[-1] if extracted.categories else "",
-        byline=extracted.author or "",
+        **metadata,
+        modified=modified,
         references=references,
         removed=sorted(removed, key=lambda r: r.line),
+        sources=sources,
     )
 
 

@@ -71,6 +71,9 @@ TABLES: tuple[Table, ...] = (
             ("publisher", "string", "Site or publication."),
             ("section", "string", "Site section, from the breadcrumb."),
             ("byline", "string", "Author line."),
+            ("metadata_sources", "string",
+             "Where each metadata value came from (an input line and the rule that read it, or "
+             "the HTML metadata), as 'field: source' pairs joined by ' | '."),
             ("n_chars_raw", "integer", "Characters in the decoded input."),
             ("n_chars_clean", "integer", "Characters in the cleaned text."),
             ("n_lines_removed", "integer", "Lines removed by cleaning (see removed.csv)."),
@@ -241,10 +244,21 @@ def document_row(source: Source, cleaned: Cleaned | None, published: str | None)
         "publisher": cleaned.publisher,
         "section": cleaned.section,
         "byline": cleaned.byline,
+        "metadata_sources": metadata_sources(cleaned, published),
         "n_chars_clean": len(cleaned.text),
         "n_lines_removed": len(cleaned.removed),
         "status": "ok",
     }
+
+
+def metadata_sources(cleaned: Cleaned, published: str | None) -> str:
+    """The `metadata_sources` cell: 'field: source' pairs in the table's column order. A
+    publication date that is not the one cleaning found was given by the caller."""
+    sources = dict(cleaned.sources)
+    if published and published != cleaned.published:
+        sources["published"] = "given by the caller"
+    columns = TABLE_BY_NAME["documents"].column_names
+    return MULTI_VALUE_SEPARATOR.join(f"{c}: {sources[c]}" for c in columns if c in sources)
 
 
 def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) -> Rows:

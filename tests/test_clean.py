@@ -81,6 +81,12 @@ def test_metadata_published_section_and_byline():
         "Updated March 4, 2021": "metadata",
         "Published 3 March 2021": "metadata",
     }
+    assert cleaned.sources == {  # the source moves with the date that wins
+        "title": "line 3 (headline model)",
+        "section": "line 1 (breadcrumb)",
+        "byline": "line 5 (byline)",
+        "published": "line 9 (dateline 'Published 3 March 2021')",
+    }
 
 
 def test_caption_followed_by_the_same_text_with_a_credit():
@@ -207,6 +213,21 @@ def test_telesur_article(telesur):
     assert len(credits) == 3 and all("Photo: Agencia Andina" in c for c in credits)
 
 
+def test_seed_metadata_sources_name_the_lines(wikipedia, telesur):
+    assert wikipedia.sources == {"title": "line 1 (headline model)",
+                                 "publisher": "line 3 (tagline)"}
+    assert telesur.sources == {
+        "title": "line 8 (headline model)",
+        "section": "line 6 (breadcrumb)",
+        "published": "line 22 (dateline 'Published 19 April 2016')",
+    }
+    lines = WIKIPEDIA.read_text(encoding="utf-8").splitlines()
+    assert (lines[0], lines[2]) == (wikipedia.title, "From Wikipedia, the free encyclopedia")
+    lines = TELESUR.read_text(encoding="utf-8").splitlines()
+    assert (lines[5], lines[7], lines[21]) == ("News > Peru", telesur.title,
+                                               "Published 19 April 2016")
+
+
 # --- HTML ----------------------------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html>
@@ -246,6 +267,10 @@ def test_html_modified_date_from_meta_tags_when_later_than_published():
     cleaned = clean(updated.format(paragraphs=paragraphs))
     assert (cleaned.published, cleaned.modified) == ("2021-03-03", "2021-03-05")
     assert clean(PAGE.format(paragraphs=paragraphs)).modified == ""
+    from_trafilatura = "html metadata (trafilatura)"
+    assert cleaned.sources == {"title": from_trafilatura, "published": from_trafilatura,
+                               "publisher": from_trafilatura, "byline": from_trafilatura,
+                               "modified": "html metadata (htmldate)"}
 
 
 def test_html_furniture_trafilatura_keeps_is_removed_but_code_and_body_sentences_stay():

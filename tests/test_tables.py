@@ -1,6 +1,7 @@
 """The output contract: files, headers, datapackage.json, determinism."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -47,6 +48,22 @@ def test_every_csv_header_equals_its_schema(written):
     for table in TABLES:
         header = (written / f"{table.name}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.split(",") == table.column_names
+
+
+def test_documents_csv_says_where_the_seed_metadata_came_from(written):
+    with (written / "documents.csv").open(encoding="utf-8", newline="") as handle:
+        sources = {row["doc_id"]: row["metadata_sources"] for row in csv.DictReader(handle)}
+    assert sources == {
+        "000_37982e361877194f": "title: line 1 (headline model) | publisher: line 3 (tagline)",
+        "002_159aca854b71736f": "title: line 8 (headline model) | published: line 22 (dateline "
+        "'Published 19 April 2016') | section: line 6 (breadcrumb)",
+    }
+
+
+def test_a_publication_date_passed_in_is_said_to_be_given_by_the_caller():
+    text = "Peru's army was attacked on Saturday."
+    documents = pipeline.extract_text(text, published="2016-04-19", clean=False).documents
+    assert list(documents["metadata_sources"]) == ["published: given by the caller"]
 
 
 def test_datapackage_lists_every_table_with_keys(written):

@@ -20,7 +20,7 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.boilerplate import WORD, Model, Unit, model, reason_for
+from pipeline.boilerplate import WORD, Model, Unit, bridged, model, reason_for
 from pipeline.dates import find_calendar_date
 from pipeline.resources import read_lines
 
@@ -278,7 +278,8 @@ def _clean_dump(
     units, removed, meta, references = read_dump(raw)
     classifier = classifier or model()
     keep, against = classifier.keep_probabilities(units)
-    kept = [i for i, p in enumerate(keep) if p >= classifier.threshold]
+    decided = bridged(units, keep, classifier.threshold, HARD_RULES)
+    kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
     for i, unit in enumerate(units):
         if unit.rule in HARD_RULES:
@@ -287,7 +288,7 @@ def _clean_dump(
             unit.reason = "cross-document"  # the chosen title gets its reason cleared below
         elif unit.heading:
             continue  # an "[edit]" section heading stays while it heads kept text (below)
-        elif keep[i] < classifier.threshold:
+        elif not decided[i]:
             unit.reason = unit.rule or reason_for(against[i], i < body_start, i > body_end)
     title_at = classifier.headline(units, keep)
     title = units[title_at].text if title_at is not None else ""

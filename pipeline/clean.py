@@ -484,7 +484,7 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     for unit in units:
         repeated = unit.text != extracted.title and furniture_key(unit.text) in furniture
         unit.reason = unit.rule or ("cross-document" if repeated else "")
-    title = extracted.title or ""
+    title, title_source = _html_headline(raw, extracted.title or "", extracted.sitename or "")
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
     metadata = {
@@ -495,6 +495,8 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
         "byline": extracted.author or "",
     }
     sources = {name: "html metadata (trafilatura)" for name, value in metadata.items() if value}
+    if title:
+        sources["title"] = title_source
     modified = _modified(raw, metadata["published"])
     if modified:
         sources["modified"] = "html metadata (htmldate)"
@@ -506,6 +508,44 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
         removed=sorted(removed, key=lambda r: r.line),
         sources=sources,
     )
+
+
+SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")  # "Headline - Site Name"
+
+
+def _html_headline(raw: str, metadata_title: str, site_name: str) -> tuple[str, str]:
+    """The headline the reader sees, and where it came from: the page's <h1> when the
+    <title> holds it ("Headline | Site") or it is the only <h1> and not the site's name or a
+    short logo; else trafilatura's metadata title, unless that is such a logo, when the
+    <title> without its site name serves."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(raw)
+    page_title = " ".join((tree.findtext(".//title") or "").split()) if tree is not None else ""
+    suffix = SITE_SUFFIX.search(page_title)
+    headline = page_title[: suffix.start()] if suffix else page_title
+    sites = {site_name.casefold(), suffix[0].strip(" |–—-").casefold() if suffix else ""}
+    found = [] if tree is None else [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    headings = [h for h in dict.fromkeys(found) if 0 < len(h.split()) <= 40]
+    # the site's name (or its tagline after it), or a one- or two-word <h1> beside a longer
+    # <title>: a logo or a section
+    logos = {h.casefold() for h in headings
+             if any(site and h.casefold().startswith(site) for site in sites)
+             or len(h.split()) <= 2 < len(headline.split())}
+    headings = [h for h in headings if h.casefold() not in logos]
+    for heading in headings:
+        if heading.casefold() in (headline.casefold(), metadata_title.casefold()):
+            return heading, "html <h1>, also the metadata title"
+    if len(headings) == 1 and (not headline or _shares_a_word(headings[0], headline)):
+        return headings[0], "html <h1>"  # sharing no word with the <title>: a site's banner
+    if metadata_title and metadata_title.casefold() not in logos | sites:
+        return metadata_title, "html metadata (trafilatura)"
+    return headline, "html <title>" + (", site name cut" if suffix else "")
+
+
+def _shares_a_word(one: str, other: str) -> bool:
+    words = {w.casefold() for w in WORD.findall(other) if len(w) > 3}
+    return any(w.casefold() in words for w in WORD.findall(one) if len(w) > 3)
 
 
 VERBATIM_TAGS = {"code", "table"}  # no furniture rule reads code or a table

@@ -258,6 +258,26 @@ def test_html_page_through_trafilatura():
     assert all(removed.reason in {"photo-credit", "caption"} for removed in cleaned.removed)
 
 
+@pytest.mark.parametrize(
+    ("metadata_title", "h1", "headline"),
+    [
+        ("Council Approves Budget | City Times", "Council Approves Budget",
+         "Council Approves Budget"),
+        ("Council Approves Budget - City Times", "City Times", "Council Approves Budget"),
+        ("Council Approves Budget After Long Debate", "TIMES",
+         "Council Approves Budget After Long Debate"),
+        ("City Times", "Council Approves Budget After Long Debate",
+         "Council Approves Budget After Long Debate"),
+    ],
+)
+def test_html_headline_is_the_h1_unless_it_is_the_site_name(metadata_title, h1, headline):
+    pytest.importorskip("trafilatura")
+    page = PAGE.replace("Council Approves Budget | City Times", metadata_title)
+    page = page.replace("<h1>Council Approves Budget</h1>", f"<h1>{h1}</h1>")
+    cleaned = clean(page.format(paragraphs="\n".join(f"<p>{p}</p>" for p in BODY)))
+    assert cleaned.title == headline
+
+
 def test_html_modified_date_from_meta_tags_when_later_than_published():
     pytest.importorskip("htmldate")
     paragraphs = "\n".join(f"<p>{p}</p>" for p in BODY)
@@ -268,7 +288,8 @@ def test_html_modified_date_from_meta_tags_when_later_than_published():
     assert (cleaned.published, cleaned.modified) == ("2021-03-03", "2021-03-05")
     assert clean(PAGE.format(paragraphs=paragraphs)).modified == ""
     from_trafilatura = "html metadata (trafilatura)"
-    assert cleaned.sources == {"title": from_trafilatura, "published": from_trafilatura,
+    assert cleaned.sources == {"title": "html <h1>, also the metadata title",
+                               "published": from_trafilatura,
                                "publisher": from_trafilatura, "byline": from_trafilatura,
                                "modified": "html metadata (htmldate)"}
 

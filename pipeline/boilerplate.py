@@ -290,6 +290,11 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
     word_classes = _word_classes()
     lead = [u for u, p in zip(units[body_start:], keep[body_start:]) if p >= threshold][:5]
     lead_words = {w for u in lead for w in _content_words(u)}
+    body_counts: dict[str, int] = {}
+    for unit, p in zip(units, keep):
+        if p >= threshold:
+            for w in _content_words(unit):
+                body_counts[w] = body_counts.get(w, 0) + 1
     prose = [not u.bullet and not u.rule and len(u.words) >= 8 for u in units]
     out = []
     for rank, i in enumerate(candidates):
@@ -299,6 +304,8 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
         content = _content_words(unit)
         out.append({
             "lead_overlap": len(content & lead_words) / len(content) if content else 0.0,
+            "body_overlap": sum(min(body_counts.get(w, 0), 5) for w in content)
+            / (5 * len(content)) if content else 0.0,
             "prose_between": math.log1p(sum(prose[i + 1: body_start])),
             "headline_length": float(4 <= len(words) <= 20),
             "log_words": math.log1p(len(words)),

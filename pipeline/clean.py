@@ -60,7 +60,8 @@ JUMP_LINK = re.compile(r"^(?:jump|skip) to\b", re.IGNORECASE)
 TAGLINE = re.compile(r"^From (?P<name>[A-Z][\w.&'’ -]{0,60}?), the [^.]*$")
 CRUMB_SEP = re.compile(r"\s+[>»›]\s+")
 CREDIT = re.compile(
-    r"(?:^|[|(—–-]\s*)(?:photo(?:graph)?s?|pictures?|images?|credits?|video|foto)(?: by)?\s*:"
+    r"(?:^|[|(—–-]\s*)(?:photo(?:graph)?s?|pictures?|images?|credits?|video|foto)"
+    r"(?: by| credits?)?\s*:"
     r"|\((?:photo|picture|image)s? by [^)]*\)$"
     r"|/\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\b"
     r"|^\((?:reuters|ap|afp|file)\)$",

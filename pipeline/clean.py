@@ -157,6 +157,7 @@ def _continues(previous: Unit, text: str, deeper: bool) -> bool:
 class _Meta:
     published: str = ""
     rank: int = 0  # how sure the published date is (see _metadata)
+    updated: str = ""  # the first "Updated"/"Modified" date: `modified` when later
     publisher: str = ""
     section: str = ""
     byline: str = ""
@@ -211,9 +212,11 @@ def _metadata(unit: Unit, meta: _Meta) -> bool:
     dated = bool(date) and (bool(cue) or bool(byline) or len(text) - (date.end - date.start) <= 25)
     if dated:
         rank = 0 if cue and cue["updated"] else 2 if cue else 1
+        quoted = text[0 if cue else date.start:date.end]
+        if rank == 0 and not meta.updated:
+            meta.fill("updated", date.iso, unit, f"dateline '{quoted}'")
         if not meta.published or rank > meta.rank:
             meta.rank = rank
-            quoted = text[0 if cue else date.start:date.end]
             meta.fill("published", date.iso, unit, f"dateline '{quoted}'")
     if byline and len(byline["name"].split()) <= 5 and not meta.byline:
         meta.fill("byline", byline["name"], unit, "byline")
@@ -294,6 +297,10 @@ def _clean_dump(
     title_at = classifier.headline(units, keep)
     title = units[title_at].text if title_at is not None else ""
     sources = dict(meta.sources)
+    updated = sources.pop("updated", "")
+    modified = meta.updated if meta.rank > 0 and meta.updated > meta.published else ""
+    if modified:  # an "Updated" date later than the one the page was published on
+        sources["modified"] = updated
     if title_at is not None:
         units[title_at].reason = ""
         sources["title"] = f"{_where(units[title_at])} (headline model)"
@@ -305,6 +312,7 @@ def _clean_dump(
         text="\n\n".join([title] + body if title else body),
         title=title,
         published=meta.published,
+        modified=modified,
         publisher=meta.publisher,
         section=meta.section,
         byline=meta.byline,

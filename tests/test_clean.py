@@ -75,6 +75,7 @@ def test_metadata_published_section_and_byline():
     ))
     assert (cleaned.section, cleaned.byline) == ("Politics", "Jane Doe")
     assert cleaned.published == "2021-03-03"  # "Published" wins over an earlier "Updated"
+    assert cleaned.modified == "2021-03-04"  # which, being later, is the modified date
     assert reasons(cleaned) == {
         "Home > Politics": "breadcrumb",
         "By Jane Doe": "metadata",
@@ -86,7 +87,13 @@ def test_metadata_published_section_and_byline():
         "section": "line 1 (breadcrumb)",
         "byline": "line 5 (byline)",
         "published": "line 9 (dateline 'Published 3 March 2021')",
+        "modified": "line 7 (dateline 'Updated March 4, 2021')",
     }
+
+
+def test_an_updated_date_alone_is_the_published_date_not_a_modified_one():
+    cleaned = clean(dump(after=()).replace(BODY[0], "Updated March 4, 2021\n\n" + BODY[0]))
+    assert (cleaned.published, cleaned.modified) == ("2021-03-04", "")
 
 
 def test_caption_followed_by_the_same_text_with_a_credit():

@@ -76,7 +76,8 @@ BYLINE = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|del|van|von|and|&))*)"
 )
 REF_HEADING = re.compile(
-    r"^(?:references|notes|sources|citations|footnotes|notes and references|bibliography)$",
+    r"^(?:references|notes|sources|citations|footnotes|notes and references|bibliography"
+    r"|see also|external links|further reading)$",
     re.IGNORECASE,
 )
 CARET_ENTRY = re.compile(r"^(?:\d+\.\s*)?\^(?:\s+[a-z](?=\s))*\s*")
@@ -232,7 +233,8 @@ def _split_references(units: list[Unit]) -> list[str]:
         if unit.rule:
             continue
         caret = CARET_ENTRY.match(unit.text)
-        next_heading = unit.heading or (unit.heading_like and len(unit.words) <= 4)
+        next_heading = unit.heading or (
+            unit.heading_like and len(unit.words) <= 4 and not unit.bullet)
         if REF_HEADING.match(unit.text) and not unit.bullet:
             inside = True
             unit.rule = "references"

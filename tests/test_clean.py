@@ -128,11 +128,19 @@ def test_a_second_copy_of_a_paragraph_is_removed_as_a_duplicate():
 
 
 def test_edit_marks_are_stripped_and_an_empty_section_heading_is_removed():
-    raw = dump(after=()).replace(BODY[1], "Reactions[edit]\n\n" + BODY[1]) + "\n\nSee also[edit]\n"
+    raw = dump(after=()).replace(BODY[1], "Reactions[edit]\n\n" + BODY[1]) + "\n\nAftermath[edit]\n"
     cleaned = clean(raw)
     assert "\n\nReactions\n\n" in cleaned.text
-    assert reasons(cleaned) == {"See also[edit]": "empty-heading"}
+    assert reasons(cleaned) == {"Aftermath[edit]": "empty-heading"}
     assert "[edit]" not in cleaned.text
+
+
+def test_see_also_and_external_links_sections_go_to_the_references():
+    raw = dump(after=("See also", "  • Municipal budget", "External links",
+                      "  • City council website"))
+    cleaned = clean(raw)
+    assert cleaned.references == ["Municipal budget", "City council website"]
+    assert "Municipal budget" not in cleaned.text
 
 
 def test_caret_references_are_split_off_without_their_prefix():
@@ -200,7 +208,7 @@ def test_wikipedia_article(wikipedia):
     assert "move to Colombia.[1]" in wikipedia.text
     assert len(wikipedia.references) == 3
     assert wikipedia.references[2].startswith("Amanda Ripley (Apr 29, 2001).")
-    assert reasons(wikipedia)["See also[edit]"] == "empty-heading"
+    assert reasons(wikipedia)["See also[edit]"] == "references"  # its section goes with them
 
 
 def test_telesur_article(telesur):

@@ -521,22 +521,29 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     )
 
 
+KICKER = re.compile(r"^[^|]{1,30}\s\|\s+(?=\S.{15})")  # a short section name before " | "
+DANGLING_SEPARATOR = re.compile(r"\s+[|–—-]\s*$")  # "Headline -" where a site name was cut
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")  # "Headline - Site Name"
 
 
 def _html_headline(raw: str, metadata_title: str, site_name: str) -> tuple[str, str]:
-    """The headline the reader sees, and where it came from: the page's <h1> when the
-    <title> holds it ("Headline | Site") or it is the only <h1> and not the site's name or a
-    short logo; else trafilatura's metadata title, unless that is such a logo, when the
-    <title> without its site name serves."""
+    """The headline the reader sees, and where it came from: of the page's <h1>s that are
+    not the site's name or a short logo, the one sharing at least half its words with the
+    <title> or the metadata title ("Headline | Site"), or the only one sharing any; else the
+    metadata title without the site's name; else the <title> without it."""
     from trafilatura.utils import load_html
 
+    metadata_title = DANGLING_SEPARATOR.sub("", metadata_title)
     tree = load_html(raw)
     page_title = " ".join((tree.findtext(".//title") or "").split()) if tree is not None else ""
     suffix = SITE_SUFFIX.search(page_title)
     headline = page_title[: suffix.start()] if suffix else page_title
     sites = {site_name.casefold(), suffix[0].strip(" |–—-").casefold() if suffix else ""}
+    named = SITE_SUFFIX.search(metadata_title)
+    if named and named[0].strip(" |–—-").casefold() in sites:
+        metadata_title = metadata_title[: named.start()]
     found = [] if tree is None else [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    found = [KICKER.sub("", h) for h in found]  # "Local News | Headline": the section goes
     headings = [h for h in dict.fromkeys(found) if 0 < len(h.split()) <= 40]
     # the site's name (or its tagline after it), or a one- or two-word <h1> beside a longer
     # <title>: a logo or a section
@@ -544,19 +551,26 @@ def _html_headline(raw: str, metadata_title: str, site_name: str) -> tuple[str, 
              if any(site and h.casefold().startswith(site) for site in sites)
              or len(h.split()) <= 2 < len(headline.split())}
     headings = [h for h in headings if h.casefold() not in logos]
-    for heading in headings:
-        if heading.casefold() in (headline.casefold(), metadata_title.casefold()):
-            return heading, "html <h1>, also the metadata title"
-    if len(headings) == 1 and (not headline or _shares_a_word(headings[0], headline)):
-        return headings[0], "html <h1>"  # sharing no word with the <title>: a site's banner
+    titles = [t for t in (headline, metadata_title) if t]
+    scored = [(max((_overlap(h, t) for t in titles), default=0.0), h) for h in headings]
+    best_overlap, best = max(scored, default=(0.0, ""))
+    if best_overlap == 1.0:
+        return best, "html <h1>, also the metadata title"
+    if best_overlap >= 0.5 or (len(headings) == 1 and (best_overlap > 0 or not titles)):
+        return best, "html <h1>"  # one sharing no word with the <title>: a site's banner
     if metadata_title and metadata_title.casefold() not in logos | sites:
         return metadata_title, "html metadata (trafilatura)"
     return headline, "html <title>" + (", site name cut" if suffix else "")
 
 
-def _shares_a_word(one: str, other: str) -> bool:
-    words = {w.casefold() for w in WORD.findall(other) if len(w) > 3}
-    return any(w.casefold() in words for w in WORD.findall(one) if len(w) > 3)
+def _overlap(one: str, other: str) -> float:
+    """Jaccard of two titles' words, whatever their case and quote marks."""
+    words = [{w.casefold() for w in WORD.findall(QUOTE_MARKS.sub("'", t))} for t in (one, other)]
+    union = words[0] | words[1]
+    return len(words[0] & words[1]) / len(union) if union else 0.0
+
+
+QUOTE_MARKS = re.compile(r"[‘’′`]")
 
 
 VERBATIM_TAGS = {"code", "table"}  # no furniture rule reads code or a table

@@ -283,6 +283,10 @@ def test_html_page_through_trafilatura():
          "Council Approves Budget After Long Debate"),
         ("City Times", "Council Approves Budget After Long Debate",
          "Council Approves Budget After Long Debate"),
+        ("Council Approves ‘Big’ Budget | City Times", "Council Approves 'Big' Budget",
+         "Council Approves 'Big' Budget"),  # quote marks differ
+        ("Council Approves Budget After Long Debate", "Local News | Council Approves Budget "
+         "After Long Debate", "Council Approves Budget After Long Debate"),  # a kicker
     ],
 )
 def test_html_headline_is_the_h1_unless_it_is_the_site_name(metadata_title, h1, headline):

@@ -3,12 +3,12 @@ list item) looks like, and a trained model that turns that into the chance it is
 
 A dump has no markup, so a unit is judged by its own shape (length, stop words, sentence
 punctuation, bullets, vocabulary of page furniture), by what the pattern rules of clean.py
-said about it, and by where it sits (inside the dense run of body paragraphs, before or after
-it). Two logistic models, stored as plain weights in models/boilerplate_model.json and fitted
-by `python -m evaluation.train_boilerplate`: the first scores each unit alone, the second
-reads the first one's scores of the neighbours, because body text comes in runs. Linear
-weights keep every decision explainable: the removal reason is the group of features that
-pulled the unit down most.
+said about it, by where it sits (inside the dense run of body paragraphs, before or after
+it) and by what its neighbours look like. Two logistic models, stored as plain weights in
+models/boilerplate_model.json and fitted by `python -m evaluation.train_boilerplate`: one
+scores each unit as article text or not, the other ranks the lines that could be the
+headline. Linear weights keep every decision explainable: the removal reason is the feature
+that pulled the unit down most.
 """
 from __future__ import annotations
 

@@ -328,10 +328,15 @@ def _rule_clock(s: str, ctx: _Context) -> Value | None:
     """Times of day: '3 p.m.', '10:35 a.m. Wednesday', 'Friday night', 'this morning'."""
     m = re.fullmatch(r"(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ap>[ap]\.?\s?m\b\.?)?"
                      r"(?:\s*\(?[a-z]{2,3}t\)?)?(?:,?\s+(?:on\s+)?(?P<day>.+))?", s)
+    spoken = re.fullmatch(r"(?P<h>\d{1,2})(?:\s+o'clock)?\s+in\s+the\s+(?P<pod>afternoon|evening"
+                          r"|morning)(?:,?\s+(?:on\s+)?(?P<day>.+))?", s)
     if m and (m["ap"] or m["min"]) and int(m["h"]) <= 24:
         hour = int(m["h"]) % 12 + 12 * (m["ap"][0] == "p") if m["ap"] else int(m["h"])
         clock = f"{hour:02d}:{m['min'] or '00'}"
         day = m["day"]
+    elif spoken and int(spoken["h"]) <= 12:  # '4 in the morning', '8 in the evening'
+        hour = int(spoken["h"]) % 12 + 12 * (spoken["pod"] != "morning")
+        clock, day = f"{hour:02d}:00", spoken["day"]
     else:
         m = re.fullmatch(rf"(?:(?P<day>.+?)\s+)?(?:at\s+|in\s+the\s+)?(?P<pod>{PART_OF_DAY})", s)
         if not m:
@@ -421,7 +426,7 @@ def _relative_year(rel: str, ctx: _Context) -> int | None:
 
 def _rule_year(s: str, ctx: _Context) -> Value | None:
     m = re.fullmatch(r"(?:(?:fiscal|calendar|the year|year|model year|pre|post)[\s-]*)?"
-                     r"(\d{4})(?:\s+and\s+\d{4})?", s)
+                     r"(\d{4})", s)
     if not m or not 1000 <= int(m[1]) <= 2200:
         return None
     return _year(int(m[1]))
@@ -457,28 +462,30 @@ def _rule_quarter(s: str, ctx: _Context) -> Value | None:
     'the year-ago quarter', 'the first half of 2002'."""
     m = re.fullmatch(rf"(?P<pre>(?:[\w'-]+\s+)*?)(?:(?P<ord>{ORDINAL}|latest|last|current|"
                      rf"this|next|previous|same)[\s-]+)?(?:fiscal[\s-]+)?(?P<u>quarter|half)"
-                     r"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>\d{4}))?", s)
+                     r"(?:,?\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>\d{4})"
+                     r"|\s+a\s+year\s+(?:ago|earlier))?", s)
     if not m or (m["u"] == "half" and not m["ord"]):
         return None
-    pre = m["pre"]
+    pre = m["pre"] + s[m.end("u"):]  # what is said of the year, before or after
     year_match = re.search(r"\d{4}", pre)
     year = int(m["y"] or (year_match[0] if year_match else 0)) or None
     ordinal = LEX["ordinals"].get(m["ord"] or "")
-    ago = bool(re.search(r"year[\s-]*(?:ago|earlier)|last\s+year|previous\s+year", pre))
+    back = (bool(re.search(r"year[\s-]*(?:ago|earlier)|last\s+year|previous\s+year", pre))
+            - bool(re.search(r"next\s+year", pre)))  # years back: 'next year's first quarter'
     if m["u"] == "half":
         if ordinal not in (1, 2):
             return None
         if year is None and ctx.published:
-            year = ctx.published.year - ago
+            year = ctx.published.year - back
         return _anchored(_half(year, ordinal), "" if m["y"] or year_match else "published")
     if ordinal and ordinal > 4:
         return None
-    if year:
-        return _quarter(year - ago, ordinal) if ordinal else None
+    if year and (ordinal or ctx.published is None):
+        return _quarter(year - back, ordinal) if ordinal else None
     if ctx.published is None:
         return _period(f"XXXX-Q{ordinal or 'X'}", None, None, "quarter")
     current = (ctx.published.month - 1) // 3 + 1
-    y = ctx.published.year - ago
+    y = ctx.published.year - back
     if ordinal:
         if ordinal > current and ctx.tense != "future" and "next" not in pre:
             y -= 1
@@ -487,6 +494,8 @@ def _rule_quarter(s: str, ctx: _Context) -> Value | None:
     if ctx.tense == "future" and not m["ord"]:
         shift = 0
     y, q = divmod((y * 4 + current - 1) + shift, 4)
+    if year:  # 'the 1988 quarter': the quarter reported on, in that year
+        return _quarter(year - back, q + 1)
     return _anchored(_quarter(y, q + 1), "published")
 
 
@@ -569,12 +578,17 @@ def _rule_relative_unit(s: str, ctx: _Context) -> Value | None:
 
 
 def _rule_vague(s: str, ctx: _Context) -> Value | None:
-    """'recent years', 'the past few months', 'coming weeks': PAST_REF / FUTURE_REF."""
-    m = re.fullmatch(rf"(?:the\s+)?(past|last|recent|coming|next|future)\s+(?:few\s+|several\s+"
-                     rf"|many\s+)?(?:{UNIT})s", s)
-    if not m:
+    """'recent years', 'the next few days', 'the weeks ahead': a stretch of unknown length,
+    which TimeML writes as a duration with an unknown number (PXY, PXD)."""
+    m = re.fullmatch(rf"(?:the\s+)?(?:(?P<rel>past|last|recent|coming|next|future)\s+(?:few\s+"
+                     rf"|several\s+|many\s+)?(?P<u>{UNIT})|(?P<v>{UNIT})\s+(?:ahead|to\s+come))", s)
+    plural = m and (m["u"] or m["v"])
+    if not plural or _singular(plural) == plural:
         return None
-    return Value("DATE", "PAST_REF" if m[1] in ("past", "last", "recent") else "FUTURE_REF")
+    if _singular(plural) == "quarter":  # reports speak of past and future quarters, not spans
+        return Value("DATE", "FUTURE_REF" if m["rel"] in ("coming", "next", "future", None)
+                     else "PAST_REF")
+    return Value("DURATION", _duration(None, _singular(plural)))
 
 
 def _rule_year_ago(s: str, ctx: _Context) -> Value | None:
@@ -612,11 +626,15 @@ def _rule_offset(s: str, ctx: _Context) -> Value | None:
     else:
         base = None
     code = LEX["units"][unit]
+    if n is None and base is not None and m["dir"] == "ago":  # 'several years ago'
+        return Value("DATE", "PAST_REF")
     if base is None or n is None or n != int(n) or code.startswith("T"):
         return Value("DATE", "XXXX" if code.endswith("Y") else "XXXX-XX-XX")
     n = sign * int(n)
     if anchor == "published" and code.endswith("Y"):  # 'three years ago': a year
         return _anchored(_year(ctx.published.year + n * int(code[:-1] or 1)), anchor)
+    if anchor == "published" and code == "W":  # 'six weeks ago': a week
+        return _anchored(_week(ctx.published + timedelta(weeks=n)), anchor)
     if anchor == "published" and code == "M":
         return _anchored(_month(*_add_months(ctx.published.year, ctx.published.month, n)),
                          anchor)
@@ -626,7 +644,8 @@ def _rule_offset(s: str, ctx: _Context) -> Value | None:
 def _rule_duration(s: str, ctx: _Context) -> Value | None:
     """'three years', 'the past two months', '10-day', 'several weeks', 'the first half'."""
     m = re.fullmatch(rf"(?:(?:the\s+)?(?:{REL}|first|final|better\s+part\s+of|entire|whole|full|"
-                     rf"recent|few)\s+)?(?P<n>{NUMBER})?(?:\s+more|\s+additional)?[\s-]*"
+                     rf"recent|few)\s+)?(?P<n>{NUMBER})?(?:\s+more|\s+additional)?"
+                     rf"(?:\s+(?:trading|business|working|school))?[\s-]*"
                      rf"(?P<u>{UNIT})(?:[\s-]long)?", s)
     if not m:
         return None
@@ -656,16 +675,26 @@ def _rule_holiday(s: str, ctx: _Context) -> Value | None:
     return _pick(make, ctx, m["rel"] or "")
 
 
+def _rule_week_of(s: str, ctx: _Context) -> Value | None:
+    """'the week of March 6': the calendar week holding that day."""
+    m = re.fullmatch(r"(?:the\s+)?week\s+of\s+(.+)", s)
+    day = normalise(m[1], ctx.published, tense=ctx.tense, previous=ctx.previous) if m else None
+    if day is None or day.granularity != "day" or not day.date_start:
+        return None
+    return replace(_week(date.fromisoformat(day.date_start)), anchor=day.anchor)
+
+
 RULES = (_rule_set, _rule_clock, _rule_absolute, _rule_month, _rule_year, _rule_decade,
          _rule_century, _rule_year_ago, _rule_quarter, _rule_season, _rule_weekday,
          _rule_deictic, _rule_relative_unit, _rule_vague, _rule_offset, _rule_duration,
-         _rule_holiday)
+         _rule_holiday, _rule_week_of)
 MODIFIER = re.compile(r"(?:the\s+)?(early|late|mid|middle\s+of|end\s+of|beginning\s+of|start\s+of"
-                      r"|turn\s+of|earlier|later)(?:[\s-]+(?:in|of)\b)?[\s-]*")
+                      r"|turn\s+of|earlier|later)(?![a-z])(?:[\s-]+(?:in|of)\b)?[\s-]*")
 MODIFIERS = {"early": "early", "beginning": "early", "start": "early", "late": "late",
              "end": "late", "mid": "mid", "middle": "mid", "turn": "", "earlier": "",
              "later": ""}
 APPROXIMATE = re.compile(r"(?:about|around|roughly|approximately|nearly|almost|some|only|just|"
+                         r"as\s+(?:long|much|many|little|few|early|late|soon)\s+as|"
                          r"more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|up\s+to|"
                          r"no\s+more\s+than|over|under|within|the)\s+")
 LEADING = re.compile(r"(?:since|in|on|at(?!\s+(?:least|most))|by|from|until|till|through|during"
@@ -765,6 +794,7 @@ def find_calendar_date(text: str, *, day_only: bool = False) -> CalendarDate | N
 
 FINDER = re.compile(
     rf"(?<![\w-])(?:{_alt(LEX['references'])}|{_alt(LEX['sets'])}|{_alt(DEICTIC_DAYS)}|tonight"
+    rf"|(?:(?:{REL})\s+)?(?:{_alt(LEX['holidays'])})"
     rf"|(?:every|each)\s+(?:other\s+)?(?:{UNIT}|{WEEKDAY}|{MONTH})"
     rf"|(?:(?:the\s+)?(?:{REL}|first|recent)\s+(?:{NUMBER}[\s-]+)?|(?!an?\s){NUMBER}[\s-]+){UNIT}"
     rf"(?:\s+(?:ago|earlier|later))?(?![\s-]+old)"
@@ -791,7 +821,9 @@ def _tense(span: Span) -> str:
         return "future"
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
-    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+    if any(a.lemma_ == "have" for a in auxes) and "VBN" in [verb.tag_] + [a.tag_ for a in auxes]:
+        return "past"
+    if verb.tag_ == "VBN" and not auxes:  # a participle: "the record set on Aug. 6"
         return "past"
     return ""
 
@@ -803,10 +835,11 @@ def _trim(span: Span) -> Span:
     doc, start, end = span.doc, span.start, span.end
     while start < end and (doc[start].pos_ in ("ADP", "CCONJ", "PUNCT", "SPACE")
                            and doc[start].lower_ not in ("next", "past", "last")
-                           or doc[start].lower_ in LEX["trimmed_before"]):
+                           or doc[start].lower_ in LEX["trimmed_before"]
+                           or doc[start].lower_ in ("both", "either")):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"
-                           or doc[end - 1].is_space):
+                           or doc[end - 1].is_space or doc[end - 1].pos_ == "CCONJ"):
         end -= 1
     if start < end and doc[start].lower_ in ("the", "a", "an") and \
             not start < doc[start].head.i < end:
@@ -861,6 +894,22 @@ def _candidates(doc: Doc, published: date | None) -> list[Span]:
     return joined
 
 
+def _fraction(span: Span) -> bool:
+    """'three-quarters of its food', 'a quarter of the market': a share, not a time."""
+    after = span.doc[span.end:span.end + 1]
+    return (len(after) == 1 and after[0].lower_ == "of"
+            and re.fullmatch(r"(?:(?:more|less)\s+than\s+)?(?:a|one|two|three)[\s-]quarters?",
+                             span.text.lower()) is not None)
+
+
+def _ends_at_a_date(span: Span, value: Value) -> bool:
+    """'the year ended March 31': a twelve-month period named by its end, not a calendar
+    year, so TimeML calls it a duration."""
+    after = span.doc[span.end:span.end + 1]
+    return (value.granularity == "year" and not any(t.like_num for t in span)
+            and len(after) == 1 and after[0].lower_ in ("ended", "ending"))
+
+
 def find_timexes(doc: Doc, published: date | str | None = None) -> list[Timex]:
     """Every temporal expression of a parsed Doc, normalised, sorted by start."""
     if isinstance(published, str):
@@ -868,8 +917,11 @@ def find_timexes(doc: Doc, published: date | str | None = None) -> list[Timex]:
     timexes, previous = [], None
     for span in _candidates(doc, published):
         value = normalise(span.text, published, tense=_tense(span), previous=previous)
-        if value is None or (value.type == "SET" and len(span) == 1 and span[0].dep_ == "amod"):
+        if value is None or _fraction(span) or (value.type == "SET" and len(span) == 1
+                                                and span[0].dep_ == "amod"):
             continue
+        if _ends_at_a_date(span, value):
+            value = Value("DURATION", "P1Y")
         timexes.append(Timex(span.start_char, span.end_char, span.text, value.type,
                              value.value, value.date_start, value.date_end,
                              value.granularity, value.anchor))

@@ -58,7 +58,24 @@ CASES = [
     ("currently", None, "PRESENT_REF", "DATE", "", "", ""),
     ("the past", PUB, "PAST_REF", "DATE", "", "", ""),
     ("recently", PUB, "PAST_REF", "DATE", "", "", ""),
-    ("recent years", PUB, "PAST_REF", "DATE", "", "", ""),
+    ("recent years", PUB, "PXY", "DURATION", "", "", ""),
+    ("the next few days", PUB, "PXD", "DURATION", "", "", ""),
+    ("the weeks ahead", PUB, "PXW", "DURATION", "", "", ""),
+    ("coming quarters", PUB, "FUTURE_REF", "DATE", "", "", ""),
+    ("several years ago", PUB, "PAST_REF", "DATE", "", "", ""),
+    ("six weeks ago", PUB, "2016-W10", "DATE", "2016-03-07", "2016-03-13", "week"),
+    ("later that year", PUB, "2016", "DATE", "2016-01-01", "2016-12-31", "year"),
+    ("earlier this week", PUB, "2016-W16", "DATE", "2016-04-18", "2016-04-24", "week"),
+    ("later this afternoon", PUB, "2016-04-19TAF", "TIME", "2016-04-19", "2016-04-19", "time"),
+    ("4 in the morning", PUB, "2016-04-19T04:00", "TIME", "2016-04-19", "2016-04-19", "time"),
+    ("as long as a month", PUB, "P1M", "DURATION", "", "", ""),
+    ("eight trading days", PUB, "P8D", "DURATION", "", "", ""),
+    ("the week of March 6", PUB, "2016-W09", "DATE", "2016-02-29", "2016-03-06", "week"),
+    ("current", PUB, "PRESENT_REF", "DATE", "", "", ""),
+    ("next year's first quarter", PUB, "2017-Q1", "DATE", "2017-01-01", "2017-03-31", "quarter"),
+    ("the 1988 quarter", "1989-10-30", "1988-Q3", "DATE", "1988-07-01", "1988-09-30", "quarter"),
+    ("the quarter a year ago", "1989-10-30", "1988-Q3", "DATE", "1988-07-01", "1988-09-30",
+     "quarter"),
 ]
 
 
@@ -143,3 +160,34 @@ def test_telesur_snippet(make_doc):
     values = {t.text: t.value for t in doc._.dates}
     assert values["this past March 30"] == "2016-03-30"
     assert values["April 9"] == "2016-04-09"
+
+
+def test_a_year_named_by_its_end_is_a_duration(make_doc):
+    doc = make_doc("For the year ended March 31, the company reported sales of $59.5 million.",
+                   "1989-10-31")
+    assert [(t.text, t.type, t.value) for t in doc._.dates] == [
+        ("the year", "DURATION", "P1Y"), ("March 31", "DATE", "1989-03-31")]
+
+
+def test_fractions_and_year_lists(make_doc):
+    assert make_doc("Iraq imports about three-quarters of its foodstuffs.",
+                    "1990-08-15")._.dates == []
+    doc = make_doc("Sales of the model fell in 1985 and 1987.", "1989-10-27")
+    assert [(t.text, t.value) for t in doc._.dates] == [("1985", "1985"), ("1987", "1987")]
+
+
+def test_holidays_and_weeks_named_by_a_day(make_doc):
+    doc = make_doc("About 3,000 runners turned out on Thanksgiving Day.", "1999-11-29")
+    assert [(t.text, t.value) for t in doc._.dates] == [("Thanksgiving Day", "1999-11-25")]
+    doc = make_doc("The dispute may finally be resolved in a court hearing the week of March 6.",
+                   "2000-02-24")
+    assert [(t.text, t.value) for t in doc._.dates] == [("the week of March 6", "2000-W10")]
+
+
+def test_participles_and_perfect_progressives_read_as_past(make_doc):
+    doc = make_doc("Stocks rose, leaving the index within 70 points of its record high set on "
+                   "Aug. 6.", "1998-02-06")
+    assert [(t.text, t.value) for t in doc._.dates] == [("Aug. 6", "1997-08-06")]
+    doc = make_doc("Investigators have been searching for Kopp since shortly after the Oct. 23 "
+                   "slaying.", "1999-05-06")
+    assert [(t.text, t.value) for t in doc._.dates] == [("Oct. 23", "1998-10-23")]

@@ -392,7 +392,10 @@ def site_furniture(texts: Iterable[str]) -> frozenset[str]:
     texts_of: dict[int, str] = {}
     n_pages = 0
     for raw in texts:
-        units = _page_units(raw)
+        try:
+            units = _page_units(raw)
+        except Exception:  # noqa: BLE001  (the main pass reports that page's error)
+            continue
         keys = {furniture_key(u.text): u for u in units if u.words}
         template = frozenset(k for k, u in keys.items()
                              if len(u.words) <= TEMPLATE_WORDS and not u.sentence)

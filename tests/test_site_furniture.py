@@ -2,6 +2,8 @@
 different sites stays. Two small sites, as w3m dumps: three Gazette pages, two Courier pages."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import pipeline
@@ -151,3 +153,17 @@ def test_extract_removes_cross_document_lines_over_a_folder(tmp_path):
     assert NOTE not in result.texts["gazette-school"]
     assert not (removed["text"] == WIRE).any()
     assert WIRE in result.texts["courier-storm"] and WIRE in result.texts["gazette-storm"]
+
+
+def test_a_page_that_cannot_be_read_does_not_stop_the_others(monkeypatch):
+    clean_module = sys.modules["pipeline.clean"]  # the module; `pipeline.clean` is the function
+    real = clean_module._page_units
+
+    def fail_on_the_first(raw):
+        if raw == "unreadable":
+            raise ValueError("broken page")
+        return real(raw)
+
+    monkeypatch.setattr(clean_module, "_page_units", fail_on_the_first)
+    gazette = [text for name, text in PAGES.items() if name.startswith("gazette")]
+    assert site_furniture(["unreadable", *gazette]) == site_furniture(gazette)

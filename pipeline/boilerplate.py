@@ -286,6 +286,7 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
     """What the headline model reads about each candidate: its shape, its place relative to
     the body and to the menus, and whether the page repeats it (share lines, breadcrumbs)."""
     body_start = _body_start(units, keep, threshold)
+    typical_indent = median(u.indent for u in units) if units else 0
     lowered = [u.text.lower() for u in units]
     word_classes = _word_classes()
     lead = [u for u, p in zip(units[body_start:], keep[body_start:]) if p >= threshold][:5]
@@ -315,7 +316,7 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
             "ends_with_colon": float(unit.text.endswith(":")),
             "pipe": float("|" in unit.text),
             "bracket": float("[" in unit.text),
-            "outdented": float(unit.indent < (median(u.indent for u in units))),
+            "outdented": float(unit.indent < typical_indent),
             "lexicon_rule": float(bool(unit.rule)),
             "stop_density": unit.stop_density,
             "keep": keep[i],

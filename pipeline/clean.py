@@ -484,9 +484,15 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     lines, calls to subscribe, copyright lines, credits, the references block) is removed
     here, block by block. Line numbers count in the text of trafilatura's blocks."""
     import trafilatura  # imported here: text dumps, the main case, do not need it
+    from trafilatura.utils import load_html
 
+    tree = load_html(raw)  # parsed once: read here first, as trafilatura prunes it
+    page_title = " ".join(tree.findtext(".//title", "").split()) if tree is not None else ""
+    h1s = [] if tree is None else [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    modified_at = _latest_date(tree if tree is not None else raw)
     extracted = trafilatura.bare_extraction(
-        raw, with_metadata=True, include_comments=False, favor_recall=True
+        tree if tree is not None else raw,
+        with_metadata=True, include_comments=False, favor_recall=True,
     )
     if extracted is None:
         return Cleaned(text="")
@@ -498,7 +504,8 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     for unit in units:
         repeated = unit.text != extracted.title and furniture_key(unit.text) in furniture
         unit.reason = unit.rule or ("cross-document" if repeated else "")
-    title, title_source = _html_headline(raw, extracted.title or "", extracted.sitename or "")
+    title, title_source = _html_headline(page_title, h1s, extracted.title or "",
+                                         extracted.sitename or "")
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
     metadata = {
@@ -511,7 +518,7 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     sources = {name: "html metadata (trafilatura)" for name, value in metadata.items() if value}
     if title:
         sources["title"] = title_source
-    modified = _modified(raw, metadata["published"])
+    modified = modified_at if modified_at > metadata["published"] else ""
     if modified:
         sources["modified"] = "html metadata (htmldate)"
     return Cleaned(
@@ -529,24 +536,20 @@ DANGLING_SEPARATOR = re.compile(r"\s+[|–—-]\s*$")  # "Headline -" where a si
 SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")  # "Headline - Site Name"
 
 
-def _html_headline(raw: str, metadata_title: str, site_name: str) -> tuple[str, str]:
+def _html_headline(page_title: str, h1s: list[str], metadata_title: str,
+                   site_name: str) -> tuple[str, str]:
     """The headline the reader sees, and where it came from: of the page's <h1>s that are
     not the site's name or a short logo, the one sharing at least half its words with the
     <title> or the metadata title ("Headline | Site"), or the only one sharing any; else the
     metadata title without the site's name; else the <title> without it."""
-    from trafilatura.utils import load_html
-
     metadata_title = DANGLING_SEPARATOR.sub("", metadata_title)
-    tree = load_html(raw)
-    page_title = " ".join((tree.findtext(".//title") or "").split()) if tree is not None else ""
     suffix = SITE_SUFFIX.search(page_title)
     headline = page_title[: suffix.start()] if suffix else page_title
     sites = {site_name.casefold(), suffix[0].strip(" |–—-").casefold() if suffix else ""}
     named = SITE_SUFFIX.search(metadata_title)
     if named and named[0].strip(" |–—-").casefold() in sites:
         metadata_title = metadata_title[: named.start()]
-    found = [] if tree is None else [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-    found = [KICKER.sub("", h) for h in found]  # "Local News | Headline": the section goes
+    found = [KICKER.sub("", h) for h in h1s]  # "Local News | Headline": the section goes
     headings = [h for h in dict.fromkeys(found) if 0 < len(h.split()) <= 40]
     # the site's name (or its tagline after it), or a one- or two-word <h1> beside a longer
     # <title>: a logo or a section
@@ -654,10 +657,10 @@ def _html_rule(unit: Unit) -> str:
     return ""
 
 
-def _modified(raw: str, published: str) -> str:
+def _latest_date(page) -> str:
     """The last-modified date the page's markup gives (htmldate, without its search of the
-    text, where the latest date is often another one), when later than the published date."""
+    text, where the latest date is often another one); `modified` when later than published.
+    htmldate copies a parsed page before pruning it."""
     from htmldate import find_date
 
-    latest = find_date(raw, original_date=False, extensive_search=False) or ""
-    return latest if latest > published else ""
+    return find_date(page, original_date=False, extensive_search=False) or ""

@@ -278,7 +278,7 @@ def _body_start(units: list[Unit], keep: list[float], threshold: float) -> int:
 
 
 TITLE_RULES = {"", "navigation", "share-bar", "subscription", "sign-in"}  # lexicon hits only
-TAGLINE_RULES = {"tagline", "jump-link"}  # what follows a headline on wiki-like pages
+TAGLINE_RULES = {"tagline"}  # "From Wikipedia, the free encyclopedia" follows the headline
 
 
 def title_features(units: list[Unit], keep: list[float], candidates: list[int],
@@ -401,7 +401,7 @@ class Model:
 
     def headline(self, units: list[Unit], keep: list[float]) -> int | None:
         """The candidate most like a headline, None when there is none. A line right above a
-        "From X, the ..." tagline or a jump link is one, whatever the model says."""
+        "From X, the ..." tagline is one, whatever the model says."""
         candidates = title_candidates(units, keep, self.threshold)
         features = title_features(units, keep, candidates, self.threshold)
         for i, f in zip(candidates, features):

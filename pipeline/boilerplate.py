@@ -4,11 +4,11 @@ list item) looks like, and a trained model that turns that into the chance it is
 A dump has no markup, so a unit is judged by its own shape (length, stop words, sentence
 punctuation, bullets, vocabulary of page furniture), by what the pattern rules of clean.py
 said about it, by where it sits (inside the dense run of body paragraphs, before or after
-it) and by what its neighbours look like. Two logistic models, stored as plain weights in
-models/boilerplate_model.json and fitted by `python -m evaluation.train_boilerplate`: one
-scores each unit as article text or not, the other ranks the lines that could be the
-headline. Linear weights keep every decision explainable: the removal reason is the feature
-that pulled the unit down most.
+it) and by what its neighbours look like. Two linear models, stored as plain weights in
+models/boilerplate_model.json and fitted by `python -m evaluation.train_boilerplate`: a
+logistic one scores each unit as article text or not, a listwise ranker scores the lines
+that could be the headline and the best one wins. Linear weights keep every decision
+explainable: the removal reason is the feature that pulled the unit down most.
 """
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\[\d+\])*$")
 CODE = re.compile(r"[{};=<>$]|\w\(|^(?:def|import|from|return|var|let|const|if|for)\b")
 URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+ADDRESS = re.compile(r"\S@\S|\.(?:png|jpe?g|gif|svg|webp|pdf)\b", re.IGNORECASE)  # e-mail, file
+NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
+FIELD_LABEL = re.compile(r"^[\w ]{1,20}:\s{2,}")  # "Lives In:    Pelican Town": an infobox row
 COPYRIGHT = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 # A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use.
 MIXED_SCRIPT = re.compile(r"(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04FF])\w+")
@@ -253,7 +256,7 @@ def _short_runs(units: list[Unit]) -> list[int]:
 
 # --- the headline ----------------------------------------------------------------------------
 
-TITLE_SPAN = 6  # units after the start of the body still searched for the headline
+TITLE_SPAN = 8  # units after the start of the body still searched for the headline
 
 
 def title_candidates(units: list[Unit], keep: list[float], threshold: float) -> list[int]:
@@ -283,8 +286,10 @@ TAGLINE_RULES = {"tagline"}  # "From Wikipedia, the free encyclopedia" follows t
 
 def title_features(units: list[Unit], keep: list[float], candidates: list[int],
                    threshold: float) -> list[dict[str, float]]:
-    """What the headline model reads about each candidate: its shape, its place relative to
-    the body and to the menus, and whether the page repeats it (share lines, breadcrumbs)."""
+    """What the headline model reads about each candidate: its shape (a file name, an e-mail
+    address or an infobox row is no headline), its place relative to the body, the menus and
+    the datelines, whether its neighbours share words with the lead (a standfirst follows
+    the headline), and whether the page repeats it (share lines, breadcrumbs)."""
     body_start = _body_start(units, keep, threshold)
     typical_indent = median(u.indent for u in units) if units else 0
     lowered = [u.text.lower() for u in units]
@@ -297,6 +302,8 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
             for w in _content_words(unit):
                 body_counts[w] = body_counts.get(w, 0) + 1
     prose = [not u.bullet and not u.rule and len(u.words) >= 8 for u in units]
+    kept_prose = [flag and p >= threshold and u.sentence for flag, u, p in zip(prose, units, keep)]
+    sharing_lead = {i for i in candidates if _content_words(units[i]) & lead_words}
     out = []
     for rank, i in enumerate(candidates):
         unit = units[i]
@@ -338,6 +345,14 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
             "navigation_words": sum(w in word_classes["navigation"] for w in words)
             / max(len(words), 1),
             "site_words": float(any(w in word_classes["site"] for w in words)),
+            "digit_ratio": sum(c.isdigit() for c in unit.text) / max(len(unit.text), 1),
+            "address": float(bool(URL.search(unit.text) or ADDRESS.search(unit.text))),
+            "body_text_before": math.log1p(sum(kept_prose[body_start:i])),
+            "lead_sharer_before": float(i - 1 in sharing_lead),
+            "lead_sharer_after": float(i + 1 in sharing_lead),
+            "metadata_precedes": float(any(u.rule == "metadata" or NUMERIC_DATE.search(u.text)
+                                           for u in units[max(0, i - 2): i])),
+            "field_label": float(bool(FIELD_LABEL.match(unit.text))),
             "contains_candidate": float(any(
                 lowered[j] in text for j in candidates
                 if j != i and len(units[j].words) >= 3 and len(lowered[j]) < len(text))),
@@ -348,12 +363,18 @@ def title_features(units: list[Unit], keep: list[float], candidates: list[int],
 
 def _mark_best(features: list[dict[str, float]], candidates: list[int], body_start: int) -> None:
     """Traits that compare a candidate with the others: the one sharing most words with the
-    lead, and the last headline-shaped one before the body."""
+    lead (and how close each comes to it), the first headline-shaped one sharing words with
+    the lead (the headline comes before the standfirst that repeats the lead), and the last
+    headline-shaped one before the body."""
     if not features:
         return
     best = max(f["lead_overlap"] for f in features)
     for f in features:
         f["best_overlap"] = float(best > 0 and f["lead_overlap"] == best)
+        f["overlap_share"] = f["lead_overlap"] / best if best else 0.0
+    overlapping = [f for f in features if f["lead_overlap"] > 0 and f["headline_length"]]
+    if overlapping:
+        overlapping[0]["first_overlapping"] = 1.0
     shaped = [k for k, (i, f) in enumerate(zip(candidates, features))
               if i < body_start and f["headline_length"] and not f["ends_with_period"]]
     if shaped:
@@ -389,7 +410,7 @@ class Logistic:
 @dataclass(frozen=True)
 class Model:
     units: Logistic  # is a unit article text
-    titles: Logistic  # is a candidate the headline
+    titles: Logistic  # ranks headline candidates: only the order of its scores matters
     threshold: float  # keep a unit whose probability reaches it
 
     def keep_probabilities(self, units: list[Unit]) -> tuple[list[float], list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.boilerplate import Logistic, model, reason_for, unit_features
-from pipeline.clean import HARD_RULES, read_dump
+from pipeline.clean import HARD_RULES, clean, read_dump
 from tests.conftest import TELESUR, WIKIPEDIA
 
 
@@ -70,3 +70,25 @@ def test_the_headline_model_picks_each_corpus_title():
         units = read_dump(path.read_text(encoding="utf-8"))[0]
         keep, _ = model().keep_probabilities(units)
         assert units[model().headline(units, keep)].text == title
+
+
+def test_the_headline_beats_the_standfirst_that_repeats_the_lead():
+    """A news page puts a standfirst (a summary of the lead) between headline and byline; it
+    shares more words with the lead than the headline does, yet the headline comes first."""
+    dump = "\n\n".join([
+        "  • Home", "  • World", "  • Business", "  • Sport",
+        "Flood defences fail as river bursts its banks",
+        "Residents of three towns were evacuated overnight after the river rose two metres "
+        "above its normal level",
+        "Jane Porter Environment correspondent",
+        "Mon 20 Jan 2020 06.05 GMT",
+        "Residents of three towns along the river were evacuated overnight after water rose "
+        "two metres above its normal level and flood defences built in 2015 gave way.",
+        "The Environment Agency said the defences had been designed for a once-in-a-century "
+        "flood, and that the river had risen faster than any model predicted.",
+        "Emergency shelters opened in two schools, and the council said it expected the "
+        "water to recede by the end of the week if the rain stopped.",
+    ])
+    cleaned = clean(dump)
+    assert cleaned.title == "Flood defences fail as river bursts its banks"
+    assert "Residents of three towns were evacuated overnight" in cleaned.text

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.resources import read_json
+from pipeline.resources import HEDGES, read_json
 
 RULES = read_json("claims_rules.json")
-PHRASES = {kind: tuple(f" {p} " for p in phrases) for kind, phrases in RULES["phrases"].items()}
+PHRASES = {kind: tuple(f" {p} " for p in phrases)
+           for kind, phrases in (RULES["phrases"] | {"hedge": sorted(HEDGES)}).items()}
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 SPEAKERS = {"i", "we", "you"}

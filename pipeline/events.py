@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import mention_of
-from pipeline.resources import read_json
+from pipeline.resources import HEDGES, read_json
 
 LEX: dict = read_json("event_types.json")
 TYPE_OF = {lemma: kind for kind, lemmas in LEX["types"].items() for lemma in lemmas}
@@ -53,6 +53,12 @@ class Event:
     target_id: str = ""
     location: str = ""
     location_id: str = ""
+    negated: bool = False  # 'did not attack', 'no arrests were made'
+    modality: str = ""  # the word that hedges it: 'may', 'reportedly', 'alleged', ...
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.modality)
 
 
 if not Doc.has_extension("events"):
@@ -193,6 +199,40 @@ def _location(doc: Doc, tokens: set[int], others: set[str]) -> tuple[str, str]:
     return "", ""
 
 
+# ---------------------------------------------------------------- polarity and modality
+
+
+def _negated(head: Token) -> bool:
+    """'did not attack', 'was never arrested', 'no arrests': the trigger, or a verb it
+    completes ('did not try to flee'), is negated."""
+    token = head
+    while not any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no"
+                  for c in token.children):
+        if token.dep_ != "xcomp":
+            return False
+        token = token.head
+    return True
+
+
+def _modality(head: Token) -> str:
+    """The hedge word (models/hedges.txt) qualifying the event: a modal, adverb or adjective
+    of its trigger, of a verb it completes ('appears to have fled') or of the verb it shares
+    a subject with ('may attack and kill'); '' when the event is asserted."""
+    token = head
+    while True:
+        for child in token.children:
+            if child.dep_ in ("aux", "advmod", "amod") and child.lower_ in HEDGES:
+                return child.lower_
+        if token is not head:
+            for phrase in (token.lower_, f"{token.lower_} to"):
+                if phrase in HEDGES:
+                    return phrase
+        shares_subject = token.dep_ == "conj" and _child(token, SUBJECT) is None
+        if token.dep_ != "xcomp" and not shares_subject:
+            return ""
+        token = token.head
+
+
 # ---------------------------------------------------------------- dates
 
 
@@ -261,7 +301,8 @@ def _event(words: list[Token], dates: _Dates) -> Event:
         shown += [word] if word.i == shown[-1].i + 1 else []
     start, end = shown[0].idx, shown[-1].idx + len(shown[-1])
     return Event(start, end, head.doc.text[start:end], kind, dates.of(head, clause),
-                 actor_text, actor_id, target_text, target_id, *location)
+                 actor_text, actor_id, target_text, target_id, *location,
+                 _negated(head), _modality(head))
 
 
 def find_events(doc: Doc) -> list[Event]:

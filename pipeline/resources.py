@@ -16,3 +16,6 @@ def read_lines(name: str) -> list[str]:
     """Entries of a one-entry-a-line file; blank lines and `#` comments skipped."""
     lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+HEDGES = frozenset(read_lines("hedges.txt"))  # softening words, for claims and events alike

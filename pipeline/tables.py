@@ -174,6 +174,9 @@ TABLES: tuple[Table, ...] = (
             ("target_id", "string", "The target's entity_id."),
             ("location", "string", "Where."),
             ("location_id", "string", "The location's entity_id."),
+            ("negated", "boolean", "The text says it did not happen ('did not attack')."),
+            ("hedged", "boolean", "The text softens it ('may attack', 'reportedly fled')."),
+            ("modality", "string", "The word that hedges it: may, reportedly, alleged, ..."),
             ("sentence", "string", "The sentence, for reading in a spreadsheet."),
         ),
         ("doc_id", "event_id"),
@@ -349,6 +352,9 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "target_id": event.target_id,
                 "location": event.location,
                 "location_id": event.location_id,
+                "negated": event.negated,
+                "hedged": event.hedged,
+                "modality": event.modality,
                 "sentence": sentences[sentence_id - 1].text.strip(),
             }
         )

@@ -111,3 +111,28 @@ def test_corpus_paragraph_events(make_doc):
     assert captured and captured[0].date is not None
     assert captured[0].date.value == "2016-03-30"
     assert "Crespo" in captured[0].target and captured[0].target_id == "person/victor-crespo"
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("The army did not attack the village.", "attack"),
+    ("Police never arrested the smugglers.", "arrested"),
+])
+def test_a_negated_clause_is_flagged(events_of, text, trigger):
+    event = events_of(text)[trigger]
+    assert event.negated and not event.hedged
+
+
+@pytest.mark.parametrize("text, trigger, modality", [
+    ("The minister reportedly fled the country.", "fled", "reportedly"),
+    ("Rebels may attack the convoy and kill its drivers.", "kill", "may"),
+    ("He is believed to have killed two guards.", "killed", "believed"),
+])
+def test_a_hedged_event_names_its_hedge(events_of, text, trigger, modality):
+    event = events_of(text)[trigger]
+    assert event.hedged and event.modality == modality and not event.negated
+
+
+def test_hedge_and_negation_stay_in_their_own_clause(events_of):
+    events = events_of("Rebels reportedly attacked the base, and the army arrested ten men.")
+    assert events["attacked"].modality == "reportedly"
+    assert not events["arrested"].hedged and not events["arrested"].negated

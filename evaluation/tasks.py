@@ -46,11 +46,13 @@ def parsed(rows: list[dict], *, published: str | None = None) -> Iterator:
 
 
 @functools.cache
-def tempeval() -> tuple[list[dict], list[dict]]:
-    """Timex and event predictions from one pass over the TempEval-3 documents."""
-    timexes, events = [], []
+def tempeval() -> tuple[list[dict], list[dict], list[dict]]:
+    """Timex, event and baseline event predictions from one pass over the TempEval-3
+    documents."""
+    timexes, events, baseline = [], [], []
     for row, doc in parsed(list(read_jsonl(DATA / "tempeval3_train.jsonl")), published="dct"):
         doc_id = row["doc_id"]
+        baseline += root_verb_events(doc_id, doc)
         timexes += [
             {"doc_id": doc_id, "start": t.start, "end": t.end, "text": t.text,
              "value": t.value, "type": t.type}
@@ -63,7 +65,26 @@ def tempeval() -> tuple[list[dict], list[dict]]:
                 prediction |= {"date_value": event.date.value,
                                "date_start": event.date.start, "date_end": event.date.end}
             events.append(prediction)
-    return timexes, events
+    return timexes, events, baseline
+
+
+def root_verb_events(doc_id: str, doc) -> list[dict]:
+    """The data README's naive baseline: each sentence's root verb, dated by the first
+    calendar date of the sentence."""
+    rows = []
+    for sent in doc.sents:
+        if sent.root.pos_ != "VERB":
+            continue
+        root = sent.root
+        row = {"doc_id": doc_id, "start": root.idx, "end": root.idx + len(root),
+               "text": root.text}
+        first = next((t for t in doc._.dates if sent.start_char <= t.start < sent.end_char
+                      and t.type in ("DATE", "TIME") and any(c.isdigit() for c in t.value)),
+                     None)
+        if first is not None:
+            row |= {"date_value": first.value, "date_start": first.start, "date_end": first.end}
+        rows.append(row)
+    return rows
 
 
 def boilerplate(raw_field: str, extract: Callable[[str], str]) -> Callable[[], list[dict]]:
@@ -227,6 +248,10 @@ def _events() -> list[dict]:
     return tempeval()[1]
 
 
+def _root_verb_events() -> list[dict]:
+    return tempeval()[2]
+
+
 def _timexes() -> list[dict]:
     return tempeval()[0]
 
@@ -254,7 +279,8 @@ TASKS = (
     Task("timex", "tempeval3_train.jsonl", "score_timex.py", _timexes,
          ("strict_f1", "relaxed_f1", "value_f1")),
     Task("events", "tempeval3_train.jsonl", "score_events.py", _events,
-         ("trigger_p", "dated_p", "dated_r", "dated_f1", "dated_f1_value_only")),
+         ("trigger_p", "dated_p", "dated_r", "dated_f1", "dated_f1_value_only"),
+         baselines={"root_verb": _root_verb_events}),
     ner_task("ner_news", "gum_news_ner.jsonl"),
     ner_task("ner_interview", "gum_interview_ner.jsonl"),
     ner_task("ner_bio", "gum_bio_ner.jsonl"),

@@ -136,3 +136,16 @@ def test_hedge_and_negation_stay_in_their_own_clause(events_of):
     events = events_of("Rebels reportedly attacked the base, and the army arrested ten men.")
     assert events["attacked"].modality == "reportedly"
     assert not events["arrested"].hedged and not events["arrested"].negated
+
+
+def test_a_consequence_inherits_the_date_told_just_before_it(events_of):
+    text = ("In 2000, secret videos showed the spy chief bribing a congressman.\n\n"
+            "The ensuing scandal caused the spy chief to flee the country.")
+    assert events_of(text, ("2000", "2000"))["flee"].date.value == "2000"
+
+
+def test_a_date_of_the_previous_sentence_is_not_lent_to_an_unrelated_event(events_of):
+    text = "The minister resigned in 2001. Rebels attacked the convoy near the border."
+    events = events_of(text, ("2001", "2001"))
+    assert events["resigned"].date.value == "2001"
+    assert events["attacked"].date is None

@@ -124,11 +124,10 @@ def fit_ranker(pages: list[list[tuple[dict[str, float], int]]], names: list[str]
         for x, y in lists:
             scores = x @ w
             top = scores.max()
-            chance = np.exp(scores - top)
-            chance /= chance.sum()
+            exponentials = np.exp(scores - top)
             target = y / y.sum()
-            total += top + math.log(np.exp(scores - top).sum()) - target @ scores
-            gradient += x.T @ (chance - target)
+            total += top + math.log(exponentials.sum()) - target @ scores
+            gradient += x.T @ (exponentials / exponentials.sum() - target)
         return total, gradient
 
     w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x

@@ -289,7 +289,7 @@ class _Dates:
             head = head.head
             date = self.within(_clause(head), head)
         setting = head
-        while date is None and setting.dep_ != "ROOT":
+        while date is None and setting.head.i != setting.i:  # up to the sentence's root
             setting = setting.head
             if _sets_scene(setting):
                 date = self.within(_clause(setting), setting)
@@ -301,7 +301,7 @@ class _Dates:
         if previous is None:
             return None
         anchor = self.doc[self.roots[self.timexes.index(previous)]]
-        while anchor.pos_ not in ("VERB", "AUX") and anchor.dep_ != "ROOT":
+        while anchor.pos_ not in ("VERB", "AUX") and anchor.head.i != anchor.i:
             anchor = anchor.head
         return previous if _sets_scene(anchor) else None
 

@@ -18,6 +18,7 @@ import spacy
 from spacy.language import Language
 
 from pipeline.clean import Cleaned, clean
+from pipeline.events import calendar_dates
 from pipeline.nlp import model_name
 from pipeline.runner import shared_nlp
 
@@ -78,9 +79,8 @@ def root_verb_events(doc_id: str, doc) -> list[dict]:
         root = sent.root
         row = {"doc_id": doc_id, "start": root.idx, "end": root.idx + len(root),
                "text": root.text}
-        first = next((t for t in doc._.dates if sent.start_char <= t.start < sent.end_char
-                      and t.type in ("DATE", "TIME") and any(c.isdigit() for c in t.value)),
-                     None)
+        first = next((t for t in calendar_dates(doc)
+                      if sent.start_char <= t.start < sent.end_char), None)
         if first is not None:
             row |= {"date_value": first.value, "date_start": first.start, "date_end": first.end}
         rows.append(row)

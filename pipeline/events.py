@@ -58,7 +58,7 @@ class Event:
     target_id: str = ""
     location: str = ""
     location_id: str = ""
-    negated: bool = False  # 'did not attack', 'no arrests were made'
+    negated: bool = False  # 'did not attack', 'no attack on the base'
     modality: str = ""  # the word that hedges it: 'may', 'reportedly', 'alleged', ...
 
     @property
@@ -208,7 +208,7 @@ def _location(doc: Doc, tokens: set[int], others: set[str]) -> tuple[str, str]:
 
 
 def _negated(head: Token) -> bool:
-    """'did not attack', 'was never arrested', 'no arrests': the trigger, or a verb it
+    """'did not attack', 'was never arrested', 'no attack on': the trigger, or a verb it
     completes ('did not try to flee'), is negated."""
     token = head
     while not any(c.dep_ == "neg" or c.dep_ == "det" and c.lower_ == "no"
@@ -228,7 +228,7 @@ def _modality(head: Token) -> str:
         for child in token.children:
             if child.dep_ in ("aux", "advmod", "amod") and child.lower_ in HEDGES:
                 return child.lower_
-        if token is not head:
+        if token.i != head.i:
             for phrase in (token.lower_, f"{token.lower_} to"):
                 if phrase in HEDGES:
                     return phrase
@@ -241,13 +241,18 @@ def _modality(head: Token) -> str:
 # ---------------------------------------------------------------- dates
 
 
+def calendar_dates(doc: Doc) -> list[Timex]:
+    """The dates an event can be dated by: DATE and TIME expressions with a calendar value
+    (not durations, sets or 'now')."""
+    return [t for t in doc._.dates if t.type in ("DATE", "TIME") and re.search(r"\d", t.value)]
+
+
 class _Dates:
-    """The document's usable dates (DATE/TIME with a calendar value) by position."""
+    """The document's calendar dates by position."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.timexes = [t for t in doc._.dates if t.type in ("DATE", "TIME")
-                        and re.search(r"\d", t.value)]
+        self.timexes = calendar_dates(doc)
         self.starts = [t.start for t in self.timexes]
         self.roots = [doc.char_span(t.start, t.end, alignment_mode="expand").root.i
                       for t in self.timexes]
@@ -267,9 +272,9 @@ class _Dates:
         return self.timexes[min(found, key=lambda i: abs(self.roots[i] - near.i))] \
             if found else None
 
-    def before(self, sentence: Span, *, across_paragraphs: bool = False) -> Timex | None:
-        """The last date of the previous sentence, when in the same paragraph (or in any,
-        for a sentence that says it follows on: 'The ensuing scandal ...')."""
+    def before(self, sentence: Span, *, across_paragraphs: bool = False) -> int | None:
+        """Index of the last date of the previous sentence, when in the same paragraph (or
+        in any, for a sentence that says it follows on: 'The ensuing scandal ...')."""
         if sentence.start == 0:
             return None
         previous = self.doc[sentence.start - 1].sent
@@ -277,7 +282,7 @@ class _Dates:
         paragraph = self.paragraphs[bisect.bisect_right(self.paragraphs, sentence.start_char) - 1]
         earliest = previous.start_char if across_paragraphs else max(paragraph,
                                                                       previous.start_char)
-        return self.timexes[i] if i >= 0 and self.timexes[i].start >= earliest else None
+        return i if i >= 0 and self.timexes[i].start >= earliest else None
 
     def of(self, head: Token, clause: set[int]) -> Timex | None:
         """Own clause or the clauses of the verbs it is conjoined to; else a scene-setting
@@ -295,15 +300,14 @@ class _Dates:
                 date = self.within(_clause(setting), setting)
         if date is not None:
             return date
-        if CONSEQUENCE.search(head.sent.text):
-            return self.before(head.sent, across_paragraphs=True)
-        previous = self.before(head.sent)
+        narrated = bool(CONSEQUENCE.search(head.sent.text))
+        previous = self.before(head.sent, across_paragraphs=narrated)
         if previous is None:
             return None
-        anchor = self.doc[self.roots[self.timexes.index(previous)]]
+        anchor = self.doc[self.roots[previous]]  # the verb the previous date belongs to
         while anchor.pos_ not in ("VERB", "AUX") and anchor.head.i != anchor.i:
             anchor = anchor.head
-        return previous if _sets_scene(anchor) else None
+        return self.timexes[previous] if narrated or _sets_scene(anchor) else None
 
 
 def _sets_scene(verb: Token) -> bool:

@@ -116,6 +116,7 @@ def test_corpus_paragraph_events(make_doc):
 @pytest.mark.parametrize("text, trigger", [
     ("The army did not attack the village.", "attack"),
     ("Police never arrested the smugglers.", "arrested"),
+    ("There was no attack on the base in May.", "attack"),
 ])
 def test_a_negated_clause_is_flagged(events_of, text, trigger):
     event = events_of(text)[trigger]

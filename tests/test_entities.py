@@ -155,3 +155,36 @@ def test_a_name_extending_an_organisation_is_an_organisation(nlp):
                     "O"])
     labels = {e.name: e.label for e in find_entities(doc)}
     assert labels == {"Aero Continente": "ORG", "Aero Continente Chile": "ORG"}
+
+
+def patterned(nlp, words: list[str], pos: list[str], ents: list[str]) -> list[tuple[str, str]]:
+    """The entities after the pattern file runs over a hand-tagged Doc."""
+    doc = nlp.get_pipe("entity_patterns")(Doc(nlp.vocab, words=words, pos=pos, ents=ents))
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_pattern_relabels_the_name_it_covers(nlp):
+    # GUM news: "The Museum of Flight" is a building the model calls an organisation.
+    words = ["The", "Museum", "of", "Flight", "is", "in", "Seattle", "."]
+    pos = ["DET", "PROPN", "ADP", "PROPN", "AUX", "ADP", "PROPN", "PUNCT"]
+    ents = ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O", "B-GPE", "O"]
+    assert patterned(nlp, words, pos, ents) == [("The Museum of Flight", "FAC"),
+                                                ("Seattle", "GPE")]
+
+
+def test_a_longer_model_name_outlasts_the_pattern_inside_it(nlp):
+    words = ["She", "taught", "at", "the", "University", "of", "California", "at", "Berkeley"]
+    pos = ["PRON", "VERB", "ADP", "DET", "PROPN", "ADP", "PROPN", "ADP", "PROPN"]
+    ents = ["O", "O", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG"]
+    assert patterned(nlp, words, pos, ents) == [
+        ("the University of California at Berkeley", "ORG")]
+
+
+def test_patterns_add_names_the_model_missed(nlp):
+    words = ["Delegates", "of", "the", "Communist", "Party", "of", "China", "sailed", "the",
+             "Gulf", "of", "Mexico", "after", "World", "War", "II", "."]
+    pos = ["NOUN", "ADP", "DET", "PROPN", "PROPN", "ADP", "PROPN", "VERB", "DET", "PROPN",
+           "ADP", "PROPN", "ADP", "PROPN", "PROPN", "PROPN", "PUNCT"]
+    assert patterned(nlp, words, pos, ["O"] * len(words)) == [
+        ("the Communist Party of China", "ORG"), ("the Gulf of Mexico", "LOC"),
+        ("World War II", "EVENT")]

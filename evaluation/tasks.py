@@ -173,9 +173,13 @@ def attribution_sample() -> list[dict]:
 
 
 def attribution() -> list[dict]:
+    """Quotes and statements; the source is where the text names the speaker ("he"), as
+    PolNeAR marks it, not the fullest name it resolves to."""
     return [
-        {"doc_id": row["doc_id"], "source_text": q.source, "cue_text": q.cue,
-         "content_start": q.start, "content_end": q.end}
+        {"doc_id": row["doc_id"], "cue_text": q.cue, "content_start": q.start,
+         "content_end": q.end} | (
+            {"source_start": q.source_start, "source_end": q.source_end}
+            if q.source_start is not None else {"source_text": q.source})
         for row, doc in parsed(attribution_sample())
         for q in doc._.quotes
     ]

@@ -37,6 +37,10 @@ class Citation:
     accessed: str = ""
     url: str = ""
     confidence: float = 1.0  # how sure the speaker attribution is (quotes and statements)
+    # where the text names the speaker for this quote ("he", "the minister", "Humala"):
+    # `source` is the fullest name it resolves to
+    source_start: int | None = None
+    source_end: int | None = None
 
 
 SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
@@ -209,13 +213,16 @@ def _stripped(text: str, marked: Marked) -> Marked:
 
 
 def quoted_spans(text: str) -> list[Marked]:
-    """Double-quoted (straight, curly, guillemet) spans; a mark left open closes at the
-    paragraph end. Single-quoted spans only outside them (they still need a speaker)."""
+    """Double-quoted (straight, curly, guillemet, and the wire services' ``…'' or ''…'')
+    spans; a mark left open closes at the paragraph end. Single-quoted spans only outside
+    them (they still need a speaker)."""
+    # a doubled mark reads as its second character being a straight double quote
+    marks = text.replace("''", "'\"").replace("``", "`\"")
     spans: list[Marked] = []
     for begin, end in _paragraphs(text):
         opened: tuple[int, str] | None = None
         for i in range(begin, end):
-            char = text[i]
+            char = marks[i]
             if opened and char in CLOSERS[opened[1]]:
                 spans.append(Marked(opened[0], i))
                 opened = None
@@ -225,7 +232,8 @@ def quoted_spans(text: str) -> list[Marked]:
                 opened = (i + 1, char)
         if opened:
             spans.append(Marked(opened[0], begin + len(text[begin:end].rstrip())))
-    spans = [_stripped(text, s) for s in spans]
+    spans = [_stripped(text, replace(s, end=s.end - 1) if marks[s.end - 1: s.end + 1] == "'\""
+                       else s) for s in spans]
     doubles = [(s.start, s.end) for s in spans]
     for found in SINGLE.finditer(text):
         if not any(s - 1 <= found.start() < e + 1 for s, e in doubles):
@@ -247,6 +255,7 @@ class Speaker:
     name: str
     entity_id: str = ""
     how: str = "named"  # named, pronoun, description, text
+    mention: tuple[int, int] | None = None  # the words naming the speaker at this quote
 
 
 class Speakers:
@@ -264,15 +273,18 @@ class Speakers:
         self.starts = [m.start for m in self.mentions]
         self.ends = [m.end for m in self.mentions]
 
-    def entity(self, mention: Mention, how: str = "named") -> Speaker:
-        return self.at(mention.start, mention.end, how)
+    def entity(self, mention: Mention, how: str = "named",
+               said_as: tuple[int, int] | None = None) -> Speaker:
+        """The mention's entity; `said_as` is where the quote names it, if not there."""
+        speaker = self.at(mention.start, mention.end, how)
+        return replace(speaker, mention=said_as or speaker.mention)
 
     def at(self, start: int, end: int, how: str = "named") -> Speaker:
         """The entity named by the character span, or the span's own text."""
         found = entity_for_span(self.doc, start, end)
         if found is None:
-            return Speaker(self.doc.text[start:end], "", how)
-        return Speaker(found.name, found.entity_id, how)
+            return Speaker(self.doc.text[start:end], "", how, (start, end))
+        return Speaker(found.name, found.entity_id, how, (start, end))
 
     def within(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self.starts, start)
@@ -288,22 +300,27 @@ class Speakers:
     def resolve(self, subject: Token, outside: tuple[int, int] = (0, 0)) -> Speaker:
         tokens = [t for t in subject.subtree if not outside[0] <= t.idx < outside[1]]
         begin, end = (tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else (0, 0)
+        # the words naming the speaker: the subject up to its head noun, without the
+        # relative clause or apposition after it ("Smith, who heads the panel,")
+        said_as = (subject.left_edge.idx, subject.idx + len(subject))
         named = self.within(begin, end)
         # the entity the subject is ("President X"), else a person in apposition ("the
         # former minister, X,"); a mere modifier ("the Chilean government") is not the speaker
         heads = [m for m in named if m.start <= subject.idx < m.end]
         people = [m for m in named if m.label == "PERSON"]
         if heads or people:
-            return self.entity((heads or people)[0])
+            named_as = (heads or people)[0]  # "Retired Commandant Roberto Chiabra"
+            return self.entity(named_as, said_as=(min(said_as[0], named_as.start),
+                                                  max(said_as[1], named_as.end)))
         lower = subject.lower_
         if lower in PRONOUN_LABELS:
             if mention := self.preceding(subject.idx, PRONOUN_LABELS[lower]):
-                return self.entity(mention, "pronoun")
+                return self.entity(mention, "pronoun", said_as)
         elif not named and subject.tag_ == "NN" and any(c.lower_ == "the"
                                                          for c in subject.children):
             if mention := self.preceding(subject.idx, ("PERSON", "ORG")):
-                return self.entity(mention, "description")
-        return Speaker(self.doc.text[begin:end], "", "text")
+                return self.entity(mention, "description", said_as)
+        return Speaker(self.doc.text[begin:end], "", "text", said_as)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -379,9 +396,32 @@ def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker
     return None
 
 
+def _within_report(cue: Token, marked: Marked) -> bool:
+    """The quote is a fragment of a reported clause ('she said she wanted to speak
+    “directly to white people”'): the statement is the whole clause, quote included."""
+    span = _trimmed(cue.doc, _reported_content(cue))
+    if span is None or not span[0] <= marked.start < marked.end <= span[1] + 1:
+        return False
+    outside = cue.doc.text[span[0]: marked.start] + cue.doc.text[marked.end: span[1]]
+    return len(re.findall(r"[^\W\d_]+", outside)) >= 3
+
+
+def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: Token | None,
+                      marked: Marked) -> bool:
+    """“A,” X said. “B” (or “A,” X said, “B”): one quote split by its own attribution,
+    which is all that stands between the two parts (the sentence of its cue), in one
+    paragraph."""
+    if prior is None or cue not in (None, prior) or not previous.end <= prior.idx < marked.start:
+        return False
+    between = doc.char_span(previous.end, marked.start, alignment_mode="contract")
+    return (between is not None and "\n" not in between.text and len(between) <= 20
+            and all(t.sent.start == prior.sent.start for t in between if t.is_alpha))
+
+
 def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | None]]:
     """Every direct quote with its speaker and cue; the cue token is returned too so that
-    reported-speech search skips it."""
+    reported-speech search skips it. Quoted fragments of a reported clause are left to
+    the reported-speech search, which takes the whole clause."""
     found: list[tuple[Citation, Token | None]] = []
     previous: Citation | None = None
     for marked in quoted_spans(doc.text):
@@ -389,6 +429,14 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         if quote is None or not len(quote):
             continue
         cue = _quote_cue(doc, quote)
+        if cue is not None and is_cue(cue) and _within_report(cue, marked):
+            continue
+        if found and found[-1][0] is previous and _one_quote_in_two(
+                doc, previous, cue, found[-1][1], marked):
+            previous = replace(previous, content=doc.text[previous.start: marked.end],
+                               end=marked.end)
+            found[-1] = (previous, found[-1][1])
+            continue
         subject = subject_of(cue) if cue is not None else None
         outside = (marked.start, marked.end)
         speaker = speakers.resolve(subject, outside) if subject is not None else None
@@ -396,7 +444,9 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         if speaker is None and (speaker := _dash_or_colon_speaker(doc, quote, speakers)):
             confidence = 0.8
         if speaker is None and previous is not None and _continues(speakers, previous, marked):
-            speaker, confidence = Speaker(previous.source, previous.source_id), 0.5
+            speaker = Speaker(previous.source, previous.source_id,
+                              mention=(previous.source_start, previous.source_end))
+            confidence = 0.5
         if (_is_scare_quote(quote) or marked.single and cue is None
                 or speaker is None and _is_title(quote)):
             continue
@@ -406,10 +456,15 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
             "quote", source=speaker.name if speaker else "",
             source_id=speaker.entity_id if speaker else "", cue=cue.text if cue else "",
             content=doc.text[marked.start: marked.end], start=marked.start, end=marked.end,
-            confidence=round(confidence, 2))
+            confidence=round(confidence, 2), **_said_as(speaker))
         found.append((citation, cue))
         previous = citation
     return found
+
+
+def _said_as(speaker: Speaker | None) -> dict[str, int | None]:
+    mention = speaker.mention if speaker and speaker.mention else (None, None)
+    return {"source_start": mention[0], "source_end": mention[1]}
 
 
 def _continues(speakers: Speakers, previous: Citation, marked: Marked) -> bool:
@@ -483,7 +538,7 @@ def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
         statements.append(Citation(
             "statement", source=speaker.name, source_id=speaker.entity_id, cue=cue,
             content=doc.text[span[0]: span[1]], start=span[0], end=span[1],
-            confidence=round(CONFIDENCE[speaker.how] - 0.1, 2)))
+            confidence=round(CONFIDENCE[speaker.how] - 0.1, 2), **_said_as(speaker)))
     return statements
 
 

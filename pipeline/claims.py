@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.resources import HEDGES, read_json
+from pipeline.resources import HEDGES, MODELS, read_json
 
+MODEL_DIR = MODELS / "claims"  # config.cfg, the trained pipeline (model/) and its threshold
+THRESHOLD_FILE = MODEL_DIR / "threshold.json"
+CLAIM_LABEL = "CLAIM"
 RULES = read_json("claims_rules.json")
 PHRASES = {kind: tuple(f" {p} " for p in phrases)
            for kind, phrases in (RULES["phrases"] | {"hedge": sorted(HEDGES)}).items()}

@@ -210,6 +210,9 @@ TABLES: tuple[Table, ...] = (
             ("url", "string", "Address of the referenced work."),
             SENTENCE_ID,
             ("confidence", "number", "How sure the speaker attribution is, from 0 to 1."),
+            ("source_start", "integer",
+             "Offset of the words naming the speaker at this quote (he, the minister, ...)."),
+            ("source_end", "integer", "End offset of those words."),
         ),
         ("doc_id", "citation_id"),
         (TO_DOCUMENT, TO_SENTENCE, _to_entity("source_id")),
@@ -389,6 +392,8 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "url": citation.url,
                 "sentence_id": sentence_id,
                 "confidence": citation.confidence if citation.start is not None else None,
+                "source_start": citation.source_start,
+                "source_end": citation.source_end,
             }
         )
     for start, _end, marker in find_markers(doc.text):

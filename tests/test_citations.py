@@ -99,11 +99,37 @@ def test_quote_spanning_sentences_with_colon(make_doc):
 
 
 def test_unclosed_quote_ends_at_paragraph(make_doc):
-    text = "“We will not give up,” said Maria Lopez. “The fight goes on.\n\nThe rally ended."
+    text = "Maria Lopez spoke first.\n\n“The fight goes on,” she said. “We will win.\n\nThe rally ended."
     found = make_doc(text)._.quotes
-    assert [q.content for q in found] == ["We will not give up,", "The fight goes on."]
-    assert [q.source for q in found] == ["Maria Lopez", "Maria Lopez"]
-    assert found[0].confidence > found[1].confidence
+    assert [q.content for q in found] == ["The fight goes on,” she said. “We will win."]
+    assert found[0].source == "Maria Lopez"
+
+
+def test_a_quote_split_by_its_attribution_is_one_quote(make_doc):
+    # PolNeAR's convention: one content, the attribution inside it
+    text = ("“We will not give up,” said Maria Lopez. “The fight goes on.”\n\n"
+            "“We are not done yet,” Lopez said. She left the stage. “We will be back soon.”")
+    found = make_doc(text)._.quotes
+    assert [q.content for q in found] == [
+        "We will not give up,” said Maria Lopez. “The fight goes on.",
+        "We are not done yet,", "We will be back soon."]
+    assert found[0].source == "Maria Lopez"
+    assert text[found[0].source_start:found[0].source_end] == "Maria Lopez"
+
+
+def test_a_quoted_fragment_of_reported_speech_is_the_whole_statement(make_doc):
+    text = "She said she wanted to speak “directly to white people” about the attacks."
+    (statement,) = make_doc(text)._.quotes
+    assert statement.content == "she wanted to speak “directly to white people” about the attacks"
+    assert statement.cue == "said"
+    assert text[statement.source_start:statement.source_end] == "She"
+
+
+def test_wire_service_doubled_apostrophes_are_quote_marks(make_doc):
+    text = "''It was a spectacular deal,'' said Patrick McGinley. ``We lost,'' he added."
+    found = make_doc(text)._.quotes
+    assert [q.content for q in found] == ["It was a spectacular deal,", "We lost,"]
+    assert [q.source for q in found] == ["Patrick McGinley"] * 2
 
 
 def test_guillemets_and_cue(make_doc):

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test eval train-boilerplate lint clean-venv
+.PHONY: extract test eval train-boilerplate train-claims lint clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ eval: $(STAMP)
 # prints its page-level cross-validated scores.
 train-boilerplate: $(STAMP)
 	$(PY) -m evaluation.train_boilerplate
+
+# Retrains the check-worthiness textcat (models/claims/model, from models/claims/config.cfg
+# with spaCy's `spacy train`) and refits the weights and threshold in models/claims_rules.json.
+train-claims: $(STAMP)
+	$(PY) -m evaluation.train_claims
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

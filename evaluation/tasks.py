@@ -185,14 +185,46 @@ def attribution() -> list[dict]:
     ]
 
 
+# The ClaimBuster debates, split by debate (`make train-claims` trains on "train" and fits
+# the weights and threshold on "dev"): one debate in four, spread over the six decades, is
+# held out for scoring.
+HELD_OUT_DEBATES = frozenset({"1960-10-07", "1984-10-21", "1992-10-15", "2000-10-11",
+                              "2008-10-15", "2016-10-09"})
+DEV_DEBATES = frozenset({"1976-09-23", "1996-10-06", "2004-09-30", "2012-10-16"})
+
+
+def debates(part: str) -> list[dict]:
+    """The sentences of the `train`, `dev` or `held_out` debates."""
+    rows = list(read_jsonl(DATA / "claims_dev.jsonl"))
+    chosen = {"held_out": HELD_OUT_DEBATES, "dev": DEV_DEBATES}.get(part)
+    if chosen is None:
+        return [r for r in rows if r["debate"] not in HELD_OUT_DEBATES | DEV_DEBATES]
+    return [r for r in rows if r["debate"] in chosen]
+
+
+def held_out_debates() -> list[dict]:
+    return debates("held_out")
+
+
 def claims() -> list[dict]:
+    """The best-scored sentence of each debate line decides it (a line may hold two)."""
     predictions = []
-    for row, doc in parsed(list(read_jsonl(DATA / "claims_dev.jsonl"))):
+    for row, doc in parsed(held_out_debates()):
         best = max(doc._.claims, key=lambda c: c.score, default=None)
         claim = best is not None and best.is_claim
         predictions.append({"id": row["id"], "label": "claim" if claim else "not_claim",
                             "score": best.score if best else 0.0})
     return predictions
+
+
+def claims_number_baseline() -> list[dict]:
+    """The issue's baseline: a line is a claim when it contains a number."""
+    nlp = spacy.blank("en")
+    rows = held_out_debates()
+    return [{"id": row["id"], "label": "claim" if number else "not_claim",
+             "score": float(number)}
+            for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows))
+            for number in [any(t.like_num for t in doc)]]
 
 
 @dataclass(frozen=True)
@@ -292,7 +324,8 @@ TASKS = (
          ("content_f1", "content_p", "content_r", "direct_r", "source_acc", "cue_acc"),
          sample=attribution_sample),
     Task("claims", "claims_dev.jsonl", "score_claims.py", claims,
-         ("claim_f1", "roc_auc")),
+         ("claim_f1", "roc_auc"), sample=held_out_debates,
+         baselines={"contains_number": claims_number_baseline}),
 )
 TASK_BY_NAME = {task.name: task for task in TASKS}
 # Metrics where lower is better; every other metric must stay at or above its floor.

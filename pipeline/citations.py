@@ -323,11 +323,18 @@ class Speakers:
         return Speaker(self.doc.text[begin:end], "", "text", said_as)
 
 
+def _inherits_subject(verb: Token) -> bool:
+    """A conjoined verb ("He smiled and added"), a participle ("…, saying that") or an
+    infinitive ("declined to comment") shares the subject of the verb it hangs from."""
+    return verb.head.i != verb.i and (verb.dep_ == "conj" or verb.dep_ in ("advcl", "xcomp")
+                                      and verb.tag_ in ("VBG", "VB"))
+
+
 def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, inherited along conjunctions ("He smiled and added ...")."""
+    """The verb's subject, inherited where the verb has none of its own."""
     while True:
         subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
-        if subject is not None or verb.dep_ != "conj" or verb.head.i == verb.i:
+        if subject is not None or not _inherits_subject(verb):
             return subject
         verb = verb.head
 
@@ -358,6 +365,10 @@ def _quote_cue(doc: Doc, quote: Span) -> Token | None:
     nearest cue verb in the quote's sentences, else a verb governing it whose subject is
     a person ("X qualified the declarations as “…”")."""
     first, last = doc[quote.start].sent, doc[quote.end - 1].sent
+    # a quote ending in "?" or "!" ends its sentence: "“… unity?” Trump added" is the next
+    after = next((t for t in doc[quote.end: quote.end + 3] if not t.is_punct), None)
+    if after is not None and not after.is_space and after.sent.start >= last.end:
+        last = after.sent
     inside = range(quote.start, quote.end)
     head = quote.root
     governing = []
@@ -396,14 +407,15 @@ def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker
     return None
 
 
-def _within_report(cue: Token, marked: Marked) -> bool:
-    """The quote is a fragment of a reported clause ('she said she wanted to speak
-    “directly to white people”'): the statement is the whole clause, quote included."""
+def _report_around(cue: Token, marked: Marked) -> tuple[int, int] | None:
+    """The reported clause the quote is a fragment of ('she said she wanted to speak
+    “directly to white people”', 'called the deal “a disgrace”'): the statement is the
+    whole clause, quote included."""
     span = _trimmed(cue.doc, _reported_content(cue))
     if span is None or not span[0] <= marked.start < marked.end <= span[1] + 1:
-        return False
+        return None
     outside = cue.doc.text[span[0]: marked.start] + cue.doc.text[marked.end: span[1]]
-    return len(re.findall(r"[^\W\d_]+", outside)) >= 3
+    return span if len(re.findall(r"[^\W\d_]+", outside)) >= 3 else None
 
 
 def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: Token | None,
@@ -429,7 +441,11 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         if quote is None or not len(quote):
             continue
         cue = _quote_cue(doc, quote)
-        if cue is not None and is_cue(cue) and _within_report(cue, marked):
+        if cue is not None and (report := _report_around(cue, marked)):
+            subject = subject_of(cue)
+            if subject is not None and not (found and found[-1][1] == cue):
+                previous = _statement(speakers, subject, report, cue.text)
+                found.append((previous, cue))
             continue
         if found and found[-1][0] is previous and _one_quote_in_two(
                 doc, previous, cue, found[-1][1], marked):
@@ -491,16 +507,17 @@ def _trimmed(doc: Doc, tokens: list[Token]) -> tuple[int, int] | None:
 
 
 def _reported_content(verb: Token) -> list[Token]:
-    """The clause a speech verb reports: its ccomp, else object plus "of/for" phrase
-    ("accused the airline of smuggling")."""
+    """The clause a speech verb reports: its ccomp, else object plus "of/for/as" phrase
+    ("accused the airline of smuggling", "described him as a liar") or object predicate
+    ("called the deal a disgrace")."""
     clause = [c for c in verb.children if c.dep_ == "ccomp"]
     if clause:
         return sorted(t for c in clause for t in c.subtree)
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "prep") and c.i > verb.i]
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "prep", "oprd") and c.i > verb.i]
     content = sorted(t for c in objects for t in c.subtree)
     heads = {verb.i} | {c.i for c in objects}
-    if any(t.dep_ == "prep" and t.lower_ in ("of", "for") and t.head.i in heads
-           for t in content):
+    if any(t.dep_ == "oprd" and t.head.i in heads or t.dep_ == "prep"
+           and t.lower_ in ("of", "for", "as") and t.head.i in heads for t in content):
         return content
     return []
 
@@ -534,21 +551,59 @@ def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
         span = _trimmed(doc, content)
         if span is None or any(s < span[1] and span[0] < e for s, e in quoted):
             continue
-        speaker = speakers.resolve(subject)
-        statements.append(Citation(
-            "statement", source=speaker.name, source_id=speaker.entity_id, cue=cue,
-            content=doc.text[span[0]: span[1]], start=span[0], end=span[1],
-            confidence=round(CONFIDENCE[speaker.how] - 0.1, 2), **_said_as(speaker)))
+        statements.append(_statement(speakers, subject, span, cue))
     return statements
 
 
+def _statement(speakers: Speakers, subject: Token, span: tuple[int, int], cue: str) -> Citation:
+    """Reported speech: what the span says, attributed to the subject's entity."""
+    speaker = speakers.resolve(subject)
+    return Citation(
+        "statement", source=speaker.name, source_id=speaker.entity_id, cue=cue,
+        content=speakers.doc.text[span[0]: span[1]], start=span[0], end=span[1],
+        confidence=round(CONFIDENCE[speaker.how] - 0.1, 2), **_said_as(speaker))
+
+
+SPEAKER_LINE = re.compile(r"(?P<name>[^\n:]{2,60}?)\s*:[ \t]+(?P<said>[^\n]*\w[^\n]*)")
+TRANSCRIPT_NAME = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z]")
+
+
+def speaker_lines(doc: Doc, speakers: Speakers) -> list[Citation]:
+    """A line led by a speaker and a colon: a headline ("John Bolton: ‘Clinton …’") or a
+    transcript ("TAPPER: And obviously …"). The name must be all of the lead: a person or
+    organisation the entity stage found, or a name in capitals."""
+    found = []
+    for begin, end in _paragraphs(doc.text):
+        line = SPEAKER_LINE.match(doc.text, begin, end)
+        if line is None or len(line.group("said").split()) < 3:
+            continue
+        start, stop = line.span("name")
+        named = [m for m in speakers.within(start, stop) if (m.start, m.end) == (start, stop)]
+        if named:
+            speaker = speakers.entity(named[0])
+        elif TRANSCRIPT_NAME.fullmatch(line.group("name")):
+            speaker = Speaker(line.group("name").title(), "", "text", (start, stop))
+        else:
+            continue
+        said = line.span("said")
+        found.append(Citation(
+            "statement", source=speaker.name, source_id=speaker.entity_id, cue=":",
+            content=doc.text[said[0]: said[1]].rstrip(), start=said[0],
+            end=said[0] + len(doc.text[said[0]: said[1]].rstrip()),
+            confidence=CONFIDENCE[speaker.how], **_said_as(speaker)))
+    return found
+
+
 def find_quotes(doc: Doc) -> list[Citation]:
-    """Direct quotes and reported statements of a parsed Doc, in text order."""
+    """Direct quotes and reported statements of a parsed Doc, in text order. A quote
+    inside a speaker's line is part of that line's statement."""
     speakers = Speakers(doc)
-    quotes = direct_quotes(doc, speakers)
+    lines = speaker_lines(doc, speakers)
+    quotes = [(q, cue) for q, cue in direct_quotes(doc, speakers)
+              if not any(s.start <= q.start and q.end <= s.end for s in lines)]
     used = {cue.i for _, cue in quotes if cue is not None}
-    quoted = [(q.start, q.end) for q, _ in quotes]
-    citations = [q for q, _ in quotes] + reported_speech(doc, speakers, used, quoted)
+    quoted = [(q.start, q.end) for q, _ in quotes] + [(s.start, s.end) for s in lines]
+    citations = [q for q, _ in quotes] + lines + reported_speech(doc, speakers, used, quoted)
     return sorted(citations, key=lambda c: (c.start, c.end))
 
 

@@ -1,22 +1,27 @@
-"""Claims: a check-worthiness score for every sentence, from a few transparent features.
+"""Claims: a check-worthiness score for every sentence, from a trained text classifier and
+a few transparent features.
 
+The classifier is a spaCy textcat trained on check-worthy debate sentences (models/claims/,
+`make train-claims`); it reads the token vectors the English model has already computed.
 Each feature is a yes/no signal read off the parse (numbers, entities, dates, comparisons,
 tense, causal links, questions, first-person opinions, imperatives, ...). The score is the
-logistic of the summed weights kept in models/claims_rules.json, so anyone can see why a
-sentence scored as it did and tune the weights without touching the code.
+logistic of the classifier's log-odds and the features, each times its weight in
+models/claims_rules.json, so anyone can see why a sentence scored as it did.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
+import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
 
 from pipeline.resources import HEDGES, MODELS, read_json
 
-MODEL_DIR = MODELS / "claims"  # config.cfg, the trained pipeline (model/) and its threshold
-THRESHOLD_FILE = MODEL_DIR / "threshold.json"
+MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
 CLAIM_LABEL = "CLAIM"
 RULES = read_json("claims_rules.json")
 PHRASES = {kind: tuple(f" {p} " for p in phrases)
@@ -24,9 +29,9 @@ PHRASES = {kind: tuple(f" {p} " for p in phrases)
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
 SPEAKERS = {"i", "we", "you"}
-# The type a claim gets: the first of these features it has.
-TYPES = (("quote", "quote"), ("number", "statistic"), ("money", "statistic"),
-         ("comparison", "comparison"), ("causal", "causal"), ("prediction", "prediction"),
+# The type a claim gets: the first of these features it has, else "other".
+TYPES = (("number", "statistic"), ("money", "statistic"), ("comparison", "comparison"),
+         ("causal", "causal"), ("prediction", "prediction"), ("quote", "attribution"),
          ("past", "event"), ("date", "event"))
 
 
@@ -85,33 +90,51 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
     return {name for name, fired in found.items() if fired}
 
 
-def score(fired: set[str]) -> float:
+@functools.cache
+def _textcat() -> TextCategorizer:
+    return spacy.load(MODEL_DIR / "model").get_pipe("textcat")
+
+
+def model_scores(sentences: list[Doc]) -> list[float]:
+    """The textcat's probability that each sentence is a check-worthy claim. The Docs must
+    carry the English model's token vectors (`doc.tensor`, kept by `Span.as_doc()`)."""
+    if not sentences:
+        return []
+    textcat = _textcat()
+    column = textcat.labels.index(CLAIM_LABEL)
+    return [float(row[column]) for row in textcat.model.ops.to_numpy(textcat.predict(sentences))]
+
+
+def score(fired: set[str], model: float) -> float:
     weights = RULES["weights"]
-    total = RULES["bias"] + sum(weights.get(name, 0.0) for name in fired)
+    log_odds = math.log(max(model, 1e-6) / max(1 - model, 1e-6))
+    total = RULES["bias"] + weights["model"] * log_odds + sum(
+        weights.get(name, 0.0) for name in fired)
     return 1 / (1 + math.exp(-total))
 
 
-def claim_for(sent: Span, quoted: bool = False) -> Claim:
-    """Score and type one sentence."""
+def claim_for(sent: Span, model: float, quoted: bool = False) -> Claim:
+    """Score and type one sentence, given the textcat's probability for it."""
     fired = features(sent, quoted)
-    value = score(fired)
+    value = score(fired, model)
     is_claim = value >= RULES["threshold"]
-    kind = next((t for name, t in TYPES if name in fired), "fact") if is_claim else ""
+    kind = next((t for name, t in TYPES if name in fired), "other") if is_claim else ""
     weights = RULES["weights"]
     reasons = tuple(sorted((n for n in fired if weights.get(n)), key=lambda n: -weights[n]))
     return Claim(sent.start_char, sent.end_char, round(value, 4), is_claim, kind,
-                 "hedge" in fired, reasons)
+                 "hedge" in fired, (f"textcat {model:.2f}", *reasons))
 
 
 def find_claims(doc: Doc) -> list[Claim]:
     """One Claim per sentence, in order; a sentence holding a quote or statement is marked."""
     spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
+    sentences = list(doc.sents)
     claims, i = [], 0
-    for sent in doc.sents:
+    for sent, model in zip(sentences, model_scores([s.as_doc() for s in sentences])):
         while i < len(spans) and spans[i][1] <= sent.start_char:
             i += 1
         quoted = i < len(spans) and spans[i][0] < sent.end_char
-        claims.append(claim_for(sent, quoted))
+        claims.append(claim_for(sent, model, quoted))
     return claims
 
 

@@ -93,9 +93,11 @@ TABLES: tuple[Table, ...] = (
             ("text", "string", "The sentence."),
             ("is_claim", "boolean", "A factual claim worth checking."),
             ("claim_score", "number", "Check-worthiness from 0 to 1."),
-            ("claim_type", "string", "Kind of claim: statistic, comparison, causal, ..."),
+            ("claim_type", "string", "Kind of claim: statistic, comparison, causal, prediction, "
+                           "attribution, event or other."),
             ("claim_reasons", "string",
-             "Features behind the score, strongest first, joined by ' | '."),
+             "The textcat's probability, then the features behind the score, strongest "
+             "first, joined by ' | '."),
             ("hedged", "boolean", "Softened by may, reportedly, allegedly, ..."),
             ("citation_ids", "string", "Citations backing the sentence, joined by ' | '."),
         ),

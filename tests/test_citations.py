@@ -190,3 +190,28 @@ def test_corpus_quotes_are_attributed(make_doc):
 def test_corpus_has_no_scare_quote_from_caption(make_doc):
     doc = make_doc(WIKIPEDIA.read_text(encoding="utf-8"))
     assert all(len(q.content.split()) >= 4 for q in doc._.quotes)
+
+
+def test_a_line_led_by_a_speaker_and_a_colon_is_a_statement(make_doc):
+    text = ("Elizabeth Warren: Donald Trump Is a ‘Proven Failure’ in Business\n\n"
+            "TAPPER: And obviously, you are supporting the senator.\n\n"
+            "Note: the poll closes at noon.")
+    found = make_doc(text)._.quotes
+    assert [(q.source, q.cue, q.content) for q in found] == [
+        ("Elizabeth Warren", ":", "Donald Trump Is a ‘Proven Failure’ in Business"),
+        ("Tapper", ":", "And obviously, you are supporting the senator.")]
+
+
+def test_a_participle_cue_takes_the_subject_of_its_clause(make_doc):
+    text = "Senator Ted Cruz attacked the plan on Monday, saying that it would raise taxes."
+    (statement,) = make_doc(text)._.quotes
+    assert (statement.source, statement.cue, statement.content) == (
+        "Ted Cruz", "saying", "it would raise taxes")
+
+
+def test_calling_something_a_name_is_a_statement_with_the_quote_inside(make_doc):
+    text = "Hillary Clinton called the agreement “an historic step forward” for the planet."
+    (statement,) = make_doc(text)._.quotes
+    assert statement.kind == "statement"
+    assert statement.content == "the agreement “an historic step forward” for the planet"
+    assert statement.source == "Hillary Clinton"

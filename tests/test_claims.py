@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.util import load_config
 
-from pipeline.claims import RULES, score
+from pipeline.claims import MODEL_DIR, RULES, model_scores, score
 from tests.conftest import TELESUR
 
 
@@ -57,8 +58,31 @@ def test_one_claim_per_sentence_in_order(make_doc):
 
 
 def test_score_is_the_logistic_of_the_weights():
-    assert score(set()) == pytest.approx(1 / (1 + 2.718281828 ** -RULES["bias"]), rel=1e-6)
-    assert score({"money"}) > score(set()) > score({"question"})
+    even = 0.5  # the textcat undecided: its log-odds add nothing
+    assert score(set(), even) == pytest.approx(1 / (1 + 2.718281828 ** -RULES["bias"]), rel=1e-6)
+    assert score({"money"}, even) > score(set(), even) > score({"question"}, even)
+    assert score(set(), 0.9) > score(set(), even) > score(set(), 0.1)
+
+
+def test_the_textcat_reads_the_pipelines_token_vectors(make_doc):
+    doc = make_doc("The deficit tripled to $1.4 trillion in 2009. Thank you all for coming.")
+    sentences = [s.as_doc() for s in doc.sents]
+    assert all(s.tensor.shape == (len(s), 96) for s in sentences)
+    factual, courtesy = model_scores(sentences)
+    assert factual > 0.5 > courtesy
+    blind = [s.copy() for s in sentences]  # the same words without the token vectors
+    for sentence in blind:
+        sentence.tensor = sentence.tensor[:0]
+    assert model_scores(blind) != [factual, courtesy]
+    assert doc._.claims[0].reasons[0] == f"textcat {factual:.2f}"
+
+
+def test_the_claim_model_is_small_and_trained_with_spacy_s_lookups():
+    size = sum(f.stat().st_size for f in (MODEL_DIR / "model").rglob("*") if f.is_file())
+    assert size < 5_000_000
+    config = load_config(MODEL_DIR / "config.cfg")
+    assert config["initialize"]["lookups"]["tables"] == ["lexeme_norm"]
+    assert config["nlp"]["pipeline"] == ["tok2vec", "textcat"]
 
 
 def test_corpus_claim(make_doc):

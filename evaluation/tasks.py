@@ -172,6 +172,27 @@ def attribution_sample() -> list[dict]:
     return list(read_jsonl(DATA / "attribution_dev.jsonl"))[::4]
 
 
+def textacy_quotations() -> list[dict]:
+    """The issue's baseline: textacy's direct_quotations over the raw model's parse; a
+    document it raises on (an odd number of quote marks) gets no predictions."""
+    from textacy.extract.triples import direct_quotations
+
+    rows = attribution_sample()
+    predictions = []
+    for row, doc in zip(rows, raw_model().pipe((r["text"] for r in rows), batch_size=32)):
+        try:
+            triples = list(direct_quotations(doc))
+        except ValueError:
+            continue
+        predictions += [
+            {"doc_id": row["doc_id"], "source_text": " ".join(t.text for t in triple.speaker),
+             "cue_text": " ".join(t.text for t in triple.cue),
+             "content_start": triple.content.start_char, "content_end": triple.content.end_char}
+            for triple in triples
+        ]
+    return predictions
+
+
 def attribution() -> list[dict]:
     """Quotes and statements; the source is where the text names the speaker ("he"), as
     PolNeAR marks it, not the fullest name it resolves to."""
@@ -322,7 +343,7 @@ TASKS = (
     ner_task("ner_bio", "gum_bio_ner.jsonl"),
     Task("attribution", "attribution_dev.jsonl", "score_attribution.py", attribution,
          ("content_f1", "content_p", "content_r", "direct_r", "source_acc", "cue_acc"),
-         sample=attribution_sample),
+         sample=attribution_sample, baselines={"textacy": textacy_quotations}),
     Task("claims", "claims_dev.jsonl", "score_claims.py", claims,
          ("claim_f1", "roc_auc"), sample=held_out_debates,
          baselines={"contains_number": claims_number_baseline}),

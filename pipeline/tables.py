@@ -100,6 +100,7 @@ TABLES: tuple[Table, ...] = (
              "first, joined by ' | '."),
             ("hedged", "boolean", "Softened by may, reportedly, allegedly, ..."),
             ("citation_ids", "string", "Citations backing the sentence, joined by ' | '."),
+            ("citation_needed", "boolean", "The text flags the sentence [citation needed]."),
         ),
         ("doc_id", "sentence_id"),
         (TO_DOCUMENT,),
@@ -398,9 +399,12 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "source_end": citation.source_end,
             }
         )
+    flagged = set()
     for start, _end, marker in find_markers(doc.text):
         if marker in reference_ids:
             ids_by_sentence.setdefault(sentence_of(start), []).insert(0, reference_ids[marker])
+        elif marker == "citation needed":
+            flagged.add(sentence_of(start))
 
     claims = {claim.start: claim for claim in doc._.claims}
     for sentence_id, sentence in enumerate(sentences, 1):
@@ -421,6 +425,7 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
                 "citation_ids": MULTI_VALUE_SEPARATOR.join(
                     dict.fromkeys(ids_by_sentence.get(sentence_id, []))
                 ),
+                "citation_needed": sentence_id in flagged,
             }
         )
     return rows

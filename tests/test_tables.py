@@ -104,3 +104,12 @@ def test_offsets_point_into_the_cleaned_text(corpus_result):
             assert result.texts[row.doc_id][row.start:row.end] == row.text, (name, row)
     for row in result.events.itertuples():
         assert result.texts[row.doc_id][row.start:row.end] == row.trigger
+
+
+def test_a_citation_needed_marker_flags_its_sentence():
+    text = ("Coca cultivation moved to the valley in 2012.[citation needed] Prices fell in "
+            "2013.[1]\n\nReferences\n\n1. ^ \"Coca report\". UNODC. 2014.")
+    sentences = pipeline.extract_text(text).sentences
+    flagged = sentences[sentences.citation_needed]
+    assert list(flagged.text) == ["Coca cultivation moved to the valley in 2012.[citation needed]"]
+    assert not sentences.citation_needed.iloc[1:].any()

@@ -426,7 +426,7 @@ def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: To
     if prior is None or cue not in (None, prior) or not previous.end <= prior.idx < marked.start:
         return False
     between = doc.char_span(previous.end, marked.start, alignment_mode="contract")
-    return (between is not None and "\n" not in between.text and len(between) <= 20
+    return (between is not None and "\n" not in between.text and len(between) <= 60
             and all(t.sent.start == prior.sent.start for t in between if t.is_alpha))
 
 

@@ -7,12 +7,12 @@ STAMP  := $(VENV)/.installed
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test eval train-boilerplate train-claims lint clean-venv
+.PHONY: extract test eval bench train-boilerplate train-claims lint clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,dask]'
 	touch $(STAMP)
 
 extract: $(STAMP)
@@ -25,6 +25,10 @@ test: $(STAMP)
 # evaluation/scores.json. `make eval TASKS="timex events"` runs a subset.
 eval: $(STAMP)
 	$(PY) -m evaluation $(TASKS)
+
+# Speed and memory of `make extract` on N articles (default 1000): prints the figures.
+bench: $(STAMP)
+	$(PY) -m evaluation.bench $(N)
 
 # Refits models/boilerplate_model.json (the dump line classifier) on ../shared/data and
 # prints its page-level cross-validated scores.

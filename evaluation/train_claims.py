@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import DocBin
 
 from evaluation.tasks import debates, parsed
-from pipeline.claims import CLAIM_LABEL, MODEL_DIR, RULES, features, model_scores
+from pipeline.claims import CLAIM_LABEL, MODEL_DIR, RULES, features, model_scores, sentence_doc
 from pipeline.nlp import model_name
 from pipeline.resources import MODELS
 
@@ -85,7 +85,7 @@ def fit_weights() -> None:
     for row, doc in parsed(debates("dev")):
         sentences = list(doc.sents)  # a debate line may hold two: take the stronger
         fired = set().union(*(features(sent) for sent in sentences))
-        model = max(model_scores([sent.as_doc() for sent in sentences]))
+        model = max(model_scores([sentence_doc(sent) for sent in sentences]))
         logit = math.log(max(model, 1e-6) / max(1 - model, 1e-6))
         rows.append([logit] + [name in fired for name in names])
         gold.append(row["label"] == "claim")

@@ -32,7 +32,7 @@ URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 ADDRESS = re.compile(r"\S@\S|\.(?:png|jpe?g|gif|svg|webp|pdf)\b", re.IGNORECASE)  # e-mail, file
 NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 FIELD_LABEL = re.compile(r"^[\w ]{1,20}:\s{2,}")  # "Lives In:    Pelican Town": an infobox row
-COPYRIGHT = re.compile(r"©|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+COPYRIGHT = re.compile(r"©|\(c\) *\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 # A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use.
 MIXED_SCRIPT = re.compile(r"(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04FF])\w+")
 BIO = re.compile(

@@ -267,6 +267,7 @@ class Speakers:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token each time: read it once
         mentions = [replace(m, label=e.label) for e in doc._.entities for m in e.mentions]
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: (m.start, m.end))
@@ -283,7 +284,7 @@ class Speakers:
         """The entity named by the character span, or the span's own text."""
         found = entity_for_span(self.doc, start, end)
         if found is None:
-            return Speaker(self.doc.text[start:end], "", how, (start, end))
+            return Speaker(self.text[start:end], "", how, (start, end))
         return Speaker(found.name, found.entity_id, how, (start, end))
 
     def within(self, start: int, end: int) -> list[Mention]:
@@ -320,7 +321,7 @@ class Speakers:
                                                          for c in subject.children):
             if mention := self.preceding(subject.idx, ("PERSON", "ORG")):
                 return self.entity(mention, "description", said_as)
-        return Speaker(self.doc.text[begin:end], "", "text", said_as)
+        return Speaker(self.text[begin:end], "", "text", said_as)
 
 
 def _inherits_subject(verb: Token) -> bool:
@@ -394,12 +395,12 @@ def _quote_cue(doc: Doc, quote: Span) -> Token | None:
 
 def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker | None:
     """“…” -Name after the quote, or "Name: “…”" before it."""
-    if dash := DASH_NAME.match(doc.text, quote.end_char + 1, quote.end_char + 5):
+    if dash := DASH_NAME.match(speakers.text, quote.end_char + 1, quote.end_char + 5):
         after = (t for t in doc[quote.end: quote.end + 6] if t.idx + len(t) > dash.end())
         run = list(itertools.takewhile(lambda t: t.pos_ == "PROPN", after))
         if run:
             return speakers.at(dash.end(), run[-1].idx + len(run[-1]))
-    before = doc.text[max(0, quote.start_char - 4): quote.start_char].rstrip("\"“«„ ")
+    before = speakers.text[max(0, quote.start_char - 4): quote.start_char].rstrip("\"“«„ ")
     if before.endswith(":"):
         mention = speakers.preceding(quote.start_char, SPEAKER_LABELS)
         if mention is not None and quote.start_char - mention.end <= 4:
@@ -407,14 +408,14 @@ def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker
     return None
 
 
-def _report_around(cue: Token, marked: Marked) -> tuple[int, int] | None:
+def _report_around(cue: Token, marked: Marked, text: str) -> tuple[int, int] | None:
     """The reported clause the quote is a fragment of ('she said she wanted to speak
     “directly to white people”', 'called the deal “a disgrace”'): the statement is the
     whole clause, quote included."""
     span = _trimmed(cue.doc, _reported_content(cue))
     if span is None or not span[0] <= marked.start < marked.end <= span[1] + 1:
         return None
-    outside = cue.doc.text[span[0]: marked.start] + cue.doc.text[marked.end: span[1]]
+    outside = text[span[0]: marked.start] + text[marked.end: span[1]]
     return span if len(re.findall(r"[^\W\d_]+", outside)) >= 3 else None
 
 
@@ -436,12 +437,13 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
     the reported-speech search, which takes the whole clause."""
     found: list[tuple[Citation, Token | None]] = []
     previous: Citation | None = None
-    for marked in quoted_spans(doc.text):
+    text = speakers.text
+    for marked in quoted_spans(text):
         quote = doc.char_span(marked.start, marked.end, alignment_mode="expand")
         if quote is None or not len(quote):
             continue
         cue = _quote_cue(doc, quote)
-        if cue is not None and (report := _report_around(cue, marked)):
+        if cue is not None and (report := _report_around(cue, marked, text)):
             subject = subject_of(cue)
             if subject is not None and not (found and found[-1][1] == cue):
                 previous = _statement(speakers, subject, report, cue.text)
@@ -449,7 +451,7 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
             continue
         if found and found[-1][0] is previous and _one_quote_in_two(
                 doc, previous, cue, found[-1][1], marked):
-            previous = replace(previous, content=doc.text[previous.start: marked.end],
+            previous = replace(previous, content=text[previous.start: marked.end],
                                end=marked.end)
             found[-1] = (previous, found[-1][1])
             continue
@@ -471,7 +473,7 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         citation = Citation(
             "quote", source=speaker.name if speaker else "",
             source_id=speaker.entity_id if speaker else "", cue=cue.text if cue else "",
-            content=doc.text[marked.start: marked.end], start=marked.start, end=marked.end,
+            content=text[marked.start: marked.end], start=marked.start, end=marked.end,
             confidence=round(confidence, 2), **_said_as(speaker))
         found.append((citation, cue))
         previous = citation
@@ -486,7 +488,7 @@ def _said_as(speaker: Speaker | None) -> dict[str, int | None]:
 def _continues(speakers: Speakers, previous: Citation, marked: Marked) -> bool:
     """An unattributed quote carries on the previous attributed one when it follows in the
     same or the next paragraph with no other speaker named in between."""
-    between = speakers.doc.text[previous.end: marked.start]
+    between = speakers.text[previous.end: marked.start]
     other = speakers.preceding(marked.start, SPEAKER_LABELS)
     named_between = other is not None and other.start >= previous.end
     return bool(previous.source) and between.count("\n") <= 2 and not (
@@ -560,7 +562,7 @@ def _statement(speakers: Speakers, subject: Token, span: tuple[int, int], cue: s
     speaker = speakers.resolve(subject)
     return Citation(
         "statement", source=speaker.name, source_id=speaker.entity_id, cue=cue,
-        content=speakers.doc.text[span[0]: span[1]], start=span[0], end=span[1],
+        content=speakers.text[span[0]: span[1]], start=span[0], end=span[1],
         confidence=round(CONFIDENCE[speaker.how] - 0.1, 2), **_said_as(speaker))
 
 
@@ -568,13 +570,14 @@ SPEAKER_LINE = re.compile(r"(?P<name>[^\n:]{2,60}?)\s*:[ \t]+(?P<said>[^\n]*\w[^
 TRANSCRIPT_NAME = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z]")
 
 
-def speaker_lines(doc: Doc, speakers: Speakers) -> list[Citation]:
+def speaker_lines(speakers: Speakers) -> list[Citation]:
     """A line led by a speaker and a colon: a headline ("John Bolton: ‘Clinton …’") or a
     transcript ("TAPPER: And obviously …"). The name must be all of the lead: a person or
     organisation the entity stage found, or a name in capitals."""
     found = []
-    for begin, end in _paragraphs(doc.text):
-        line = SPEAKER_LINE.match(doc.text, begin, end)
+    text = speakers.text
+    for begin, end in _paragraphs(text):
+        line = SPEAKER_LINE.match(text, begin, end)
         if line is None or len(line.group("said").split()) < 3:
             continue
         start, stop = line.span("name")
@@ -588,8 +591,8 @@ def speaker_lines(doc: Doc, speakers: Speakers) -> list[Citation]:
         said = line.span("said")
         found.append(Citation(
             "statement", source=speaker.name, source_id=speaker.entity_id, cue=":",
-            content=doc.text[said[0]: said[1]].rstrip(), start=said[0],
-            end=said[0] + len(doc.text[said[0]: said[1]].rstrip()),
+            content=text[said[0]: said[1]].rstrip(), start=said[0],
+            end=said[0] + len(text[said[0]: said[1]].rstrip()),
             confidence=CONFIDENCE[speaker.how], **_said_as(speaker)))
     return found
 
@@ -598,7 +601,7 @@ def find_quotes(doc: Doc) -> list[Citation]:
     """Direct quotes and reported statements of a parsed Doc, in text order. A quote
     inside a speaker's line is part of that line's statement."""
     speakers = Speakers(doc)
-    lines = speaker_lines(doc, speakers)
+    lines = speaker_lines(speakers)
     quotes = [(q, cue) for q, cue in direct_quotes(doc, speakers)
               if not any(s.start <= q.start and q.end <= s.end for s in lines)]
     used = {cue.i for _, cue in quotes if cue is not None}

@@ -59,7 +59,7 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
     words = [t for t in sent if not (t.is_punct or t.is_space)]
     lower = " " + " ".join(t.lower_ for t in words) + " "
     lemmas = " " + " ".join(t.lemma_.lower() for t in words) + " "
-    labels = {e.label_ for e in sent.ents}
+    labels = {t.ent_type_ for t in sent if t.ent_type_}  # sent.ents reads the whole Doc
     subjects = {t.lower_ for t in sent if t.dep_ in ("nsubj", "nsubjpass")}
     first = words[0] if words else None
     found = {
@@ -97,12 +97,21 @@ def _textcat() -> TextCategorizer:
 
 def model_scores(sentences: list[Doc]) -> list[float]:
     """The textcat's probability that each sentence is a check-worthy claim. The Docs must
-    carry the English model's token vectors (`doc.tensor`, kept by `Span.as_doc()`)."""
+    carry the English model's token vectors (`doc.tensor`, see `sentence_doc`)."""
     if not sentences:
         return []
     textcat = _textcat()
     column = textcat.labels.index(CLAIM_LABEL)
     return [float(row[column]) for row in textcat.model.ops.to_numpy(textcat.predict(sentences))]
+
+
+def sentence_doc(sent: Span) -> Doc:
+    """The sentence as the textcat reads it: its words and their token vectors (lighter
+    than `Span.as_doc()`, which copies every annotation)."""
+    doc = Doc(sent.doc.vocab, words=[t.text for t in sent],
+              spaces=[bool(t.whitespace_) for t in sent])
+    doc.tensor = sent.doc.tensor[sent.start: sent.end]
+    return doc
 
 
 def score(fired: set[str], model: float) -> float:
@@ -130,7 +139,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
     sentences = list(doc.sents)
     claims, i = [], 0
-    for sent, model in zip(sentences, model_scores([s.as_doc() for s in sentences])):
+    for sent, model in zip(sentences, model_scores([sentence_doc(s) for s in sentences])):
         while i < len(spans) and spans[i][1] <= sent.start_char:
             i += 1
         quoted = i < len(spans) and spans[i][0] < sent.end_char

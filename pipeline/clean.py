@@ -311,7 +311,9 @@ def _clean_dump(
     body = [u.text for i, u in enumerate(units) if not u.reason and i != title_at]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
     return Cleaned(
-        text="\n\n".join([title] + body if title else body),
+        # a lone headline-like line is no article; a lone sentence is
+        text="\n\n".join([title] + body if title else body)
+        if body or title_at is not None and units[title_at].sentence else "",
         title=title,
         published=meta.published,
         modified=modified,

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from pipeline.runner import Options, extract
+import pandas as pd
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+from pipeline.runner import Options, extract_to
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+CACHE_FILE = ".cache.sqlite"  # in the output folder
 
 
 def parser() -> argparse.ArgumentParser:
@@ -25,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
             "and write documents, sentences, entities, mentions, dates, events, citations and "
             "removed CSV tables, the cleaned texts (text/) and datapackage.json. "
             "Exit status: 0 all documents processed, 1 some failed (see documents.csv), "
+            "130 interrupted (the previous tables are left as they were), "
             "2 usage error."
         ),
     )
@@ -45,24 +51,76 @@ def parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=Options.batch_size, metavar="N",
         help=f"documents per spaCy batch; default: {Options.batch_size}",
     )
+    extract_cmd.add_argument(
+        "--workers", type=int, default=0, metavar="N",
+        help="worker processes, each loading the model once; default: one per core",
+    )
+    extract_cmd.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="local (default): this machine; dask: a Dask cluster (pip install .[dask])",
+    )
+    extract_cmd.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786; "
+        "default: a cluster on this machine",
+    )
+    extract_cmd.add_argument(
+        "--no-cache", action="store_true",
+        help="process every document again instead of reusing OUT/.cache.sqlite",
+    )
+    extract_cmd.add_argument(
+        "--no-bom", action="store_true",
+        help="write the CSVs without the UTF-8 byte order mark Excel needs",
+    )
+    extract_cmd.add_argument(
+        "--keep-formulas", action="store_true",
+        help="write cells starting with = + - @ as they are, not with the leading "
+        "apostrophe that stops a spreadsheet running them (CSV injection)",
+    )
+    extract_cmd.add_argument(
+        "--quiet", action="store_true",
+        help="no progress bar and no summary (the bar shows only on a terminal anyway)",
+    )
     return main
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: the old tables stay
+
+
+def _progress(quiet: bool):
+    """A progress bar on a terminal (documents, rate, time left), else nothing."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm  # a dependency of spaCy
+
+    return lambda done, total: tqdm(done, total=total, unit="doc", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     began = time.monotonic()
+    signal.signal(signal.SIGTERM, _stop)
+    out = Path(args.out)
     try:
-        result = extract(args.paths, model=args.model, batch_size=args.batch_size)
-    except (FileNotFoundError, RuntimeError) as error:
+        summary = extract_to(
+            args.paths, out, model=args.model, batch_size=args.batch_size,
+            workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+            cache=None if args.no_cache else out / CACHE_FILE, neutralise=not args.keep_formulas,
+            bom=not args.no_bom, progress=_progress(args.quiet))
+    except (FileNotFoundError, RuntimeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if result.documents.empty:
-        print(f"error: no article files found in {' '.join(args.paths)}", file=sys.stderr)
-        return EXIT_USAGE
-    result.to_csv(args.out)
-    failed = result.documents[result.documents["status"] == "error"]
-    for row in failed.itertuples():
+    except KeyboardInterrupt:
+        print("interrupted: the previous tables are unchanged; run again to resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    failed = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    for row in failed[failed["status"] == "error"].itertuples():
         print(f"failed: {row.path}: {row.error}", file=sys.stderr)
-    counts = ", ".join(f"{len(df)} {name}" for name, df in result.tables().items())
-    print(f"{counts} -> {args.out}/ in {time.monotonic() - began:.1f}s", file=sys.stderr)
-    return EXIT_SOME_FAILED if len(failed) else EXIT_OK
+    if not args.quiet:
+        counts = ", ".join(f"{n} {name}" for name, n in summary.rows.items())
+        print(f"{summary.documents} documents ({summary.errors} errors, {summary.from_cache} "
+              f"from the cache): {counts} -> {out}/ in {time.monotonic() - began:.1f}s",
+              file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.errors else EXIT_OK

@@ -333,7 +333,8 @@ def _event(words: list[Token], dates: _Dates) -> Event:
     for word in words[1:]:
         shown += [word] if word.i == shown[-1].i + 1 else []
     start, end = shown[0].idx, shown[-1].idx + len(shown[-1])
-    return Event(start, end, head.doc.text[start:end], kind, dates.of(head, clause),
+    trigger = head.doc[shown[0].i: shown[-1].i + 1].text
+    return Event(start, end, trigger, kind, dates.of(head, clause),
                  actor_text, actor_id, target_text, target_id, *location,
                  _negated(head), _modality(head))
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import ftfy
+
 SUFFIXES = (".txt", ".html", ".htm", ".md")
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -45,14 +47,15 @@ def find_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
+            # a link that leads nowhere (or to itself) is kept, to be reported as unreadable
             found += sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                if (p.is_file() or p.is_symlink() and not p.is_dir())
                 and p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(f"no such file or folder: {path}")
@@ -61,7 +64,8 @@ def find_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def decode(data: bytes) -> str:
     """Bytes to text: a BOM wins, then UTF-8, then cp1252 (the usual web mis-declaration),
-    then Latin-1, which accepts anything. Raises ValueError for binary or empty content."""
+    then Latin-1, which accepts anything; text decoded wrongly before it reached us
+    ("PerÃº", "itâ€™s") is repaired by ftfy. Raises ValueError for binary or empty content."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             text = data.decode(encoding, errors="replace")
@@ -75,7 +79,7 @@ def decode(data: bytes) -> str:
                 break
             except UnicodeDecodeError:
                 continue
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ftfy.fix_encoding(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise ValueError("empty file")
     return text

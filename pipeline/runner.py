@@ -1,13 +1,18 @@
-"""Corpus-level orchestration: sources in, `Result` out, one broken file never stopping a run.
+"""Corpus-level orchestration: sources in, tables out, one broken file never stopping a run.
 
 Each stage is called in flow order: ingest -> clean -> spaCy (our components) -> tables.
+Documents flow in batches: `process_batch` turns a batch of jobs into each document's rows,
+in this process, in worker processes (`workers`) or on a Dask cluster (`engine="dask"`);
+the caller receives them in input order, one document at a time, and may write them out
+as they come (`extract_to`), so memory does not grow with the corpus.
 """
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -16,10 +21,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline import nlp as nlp_stage
+from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.citations import find_credits, parse_references
-from pipeline.clean import Cleaned, clean, site_furniture
-from pipeline.ingest import Source, read_sources
-from pipeline.tables import Result, Rows, doc_rows, document_row, empty_rows
+from pipeline.clean import Cleaned, clean, furniture_key, site_furniture
+from pipeline.ingest import Source, read_source, read_sources
+from pipeline.nlp import model_name
+from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
+
+RAW_LIMIT = 10  # a raw page may be this many times what spaCy takes at once (max_length)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,48 @@ class Options:
 
     model: str | None = None  # spaCy model package; default: en_core_web_sm, else the re-upload
     batch_size: int = 16  # documents per nlp.pipe batch
+    workers: int = 1  # processes, each loading the model once; 0 = one per core
+    engine: str = "local"  # or "dask"
+    scheduler: str | None = None  # the Dask scheduler's address ("tcp://host:8786")
+    cache: Path | None = None  # SQLite file of finished documents; None: no cache
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to process: the worker reads `path` itself unless `text` is given."""
+
+    doc_id: str
+    path: str
+    text: str | None = None
+    sha256: str = ""  # the file's content digest, for the cache and duplicates
+    furniture: frozenset[str] = frozenset()  # cross-document lines this document holds
+    clean: bool = True
+    published: str | None = None
+
+    def source(self) -> Source:
+        if self.text is None:
+            return read_source(Path(self.path), self.doc_id)
+        return Source(self.doc_id, self.path, self.text, len(self.text.encode()), "")
+
+
+@dataclass
+class Done:
+    """One document's rows and cleaned text (None when it failed)."""
+
+    doc_id: str
+    rows: Rows
+    text: str | None
+    from_cache: bool = False
+
+
+@dataclass
+class Summary:
+    """What a run did, for the one-line report at its end."""
+
+    documents: int = 0
+    errors: int = 0
+    from_cache: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
 
 
 def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> Result:
@@ -39,8 +90,40 @@ def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> R
     >>> result = extract("corpus/")
     >>> result.entities[["name", "label"]].head()
     """
-    furniture = site_furniture(s.text for s in read_sources(paths) if not s.error)
-    return run(read_sources(paths), Options(**options), furniture=furniture)
+    rows, texts = empty_rows(), {}
+    for done in run(corpus_jobs(paths), Options(**options)):
+        _add(rows, done.rows)
+        if done.text is not None:
+            texts[done.doc_id] = done.text
+    return Result.from_rows(rows, texts)
+
+
+def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
+               neutralise: bool = True, bom: bool = True,
+               progress: Callable[[Iterable[Done], int], Iterable[Done]] | None = None,
+               **options) -> Summary:
+    """Process article files and write the tables to `out` as the documents finish, so
+    memory stays flat however large the corpus; the previous tables stay in place until
+    the run has finished (an interrupted run leaves them as they were, and with a cache
+    the next run resumes where this one stopped). `progress(iterable, total)` may wrap
+    the stream of finished documents (a progress bar)."""
+    jobs = list(corpus_jobs(paths))
+    if not jobs:
+        raise FileNotFoundError(f"no article files found in {paths}")
+    summary = Summary()
+    writer = TableWriter(Path(out), neutralise=neutralise, bom=bom)
+    try:
+        finished = run(iter(jobs), Options(**options))
+        for done in progress(finished, len(jobs)) if progress else finished:
+            writer.add(done.rows, {done.doc_id: done.text} if done.text is not None else {})
+            summary.documents += 1
+            summary.errors += any(r["status"] == "error" for r in done.rows["documents"])
+            summary.from_cache += done.from_cache
+        writer.commit()
+    finally:
+        writer.discard()
+    summary.rows = writer.counts
+    return summary
 
 
 def extract_text(
@@ -58,8 +141,13 @@ def extract_text(
 
     >>> extract_text("Peru's army was attacked on Saturday.", published="2016-04-19").dates
     """
-    source = Source(doc_id, "", text, len(text.encode()), "")
-    return run([source], Options(**options), clean=clean, published=iso_date(published))
+    job = Job(doc_id, "", text, clean=clean, published=iso_date(published))
+    rows, texts = empty_rows(), {}
+    for done in run([job], Options(**options)):
+        _add(rows, done.rows)
+        if done.text is not None:
+            texts[done.doc_id] = done.text
+    return Result.from_rows(rows, texts)
 
 
 def iso_date(value: str | date | None) -> str | None:
@@ -76,42 +164,140 @@ def iso_date(value: str | date | None) -> str | None:
         ) from None
 
 
+def corpus_jobs(paths: str | Path | Iterable[str | Path]) -> Iterator[Job]:
+    """A job per article file, with the cross-document furniture lines it holds.
+
+    Two reads of the corpus: the first finds the furniture (`site_furniture`), the second
+    gives each file the furniture lines found in it, so a new article of a site changes the
+    jobs (and cache keys) of the pages whose furniture it changes, and of no other.
+    """
+    furniture = site_furniture(s.text for s in read_sources(paths) if not s.error)
+    for source in read_sources(paths):
+        normalised = furniture_key(source.text)
+        held = frozenset(line for line in furniture if line in normalised)
+        yield Job(source.doc_id, source.path, sha256=source.sha256, furniture=held)
+
+
+def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
+    """Every job's rows, in input order: from the cache where it has them, else processed
+    batch by batch by the chosen engine. Jobs are taken a window at a time (a few batches
+    per worker), so memory stays flat; each finished document is committed to the cache
+    at once. Identical
+    files are marked `duplicate_of` the first one (both keep their rows)."""
+    model = options.model or model_name()
+    version = pipeline_version(model)
+    cache = Cache(options.cache) if options.cache else None
+    first_with: dict[str, str] = {}
+    try:
+        with _engine(options, model) as process:
+            window = options.batch_size * max(1, _workers(options)) * 4
+            for chunk in batched(jobs, window):
+                keys = [document_key(version, j.doc_id, j.path, j.sha256, sorted(j.furniture),
+                                     j.clean, j.published) for j in chunk]
+                found = {i: cache.get(k) for i, k in enumerate(keys)} if cache else {}
+                todo = [job for i, job in enumerate(chunk) if found.get(i) is None]
+                fresh = iter([done for batch in process(batched(todo, options.batch_size))
+                              for done in batch])
+                for i, job in enumerate(chunk):
+                    if found.get(i) is not None:
+                        done = Done(job.doc_id, *found[i], from_cache=True)
+                    else:
+                        done = next(fresh)
+                        if cache is not None and done.text is not None:
+                            cache.put(keys[i], done.rows, done.text)
+                            cache.commit()  # an interrupted run keeps what it finished
+                    _mark_duplicate(done, job, first_with)
+                    yield done
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _mark_duplicate(done: Done, job: Job, first_with: dict[str, str]) -> None:
+    if job.sha256:
+        original = first_with.setdefault(job.sha256, job.doc_id)
+        if original != job.doc_id:
+            done.rows["documents"][0]["duplicate_of"] = original
+
+
+def _workers(options: Options) -> int:
+    return options.workers or os.cpu_count() or 1
+
+
+class _engine:
+    """`process(batches)`: each batch's Done list, in order; a context manager so worker
+    processes and cluster connections are closed however the run ends."""
+
+    def __init__(self, options: Options, model: str) -> None:
+        self.options, self.model = options, model
+        self.pool = self.client = None
+
+    def __enter__(self) -> Callable[[Iterable[list[Job]]], Iterator[list[Done]]]:
+        work = functools.partial(process_batch, model=self.model)
+        if self.options.engine == "dask":
+            from distributed import Client  # optional extra: pip install .[dask]
+
+            self.client = Client(self.options.scheduler) if self.options.scheduler else Client()
+            client = self.client
+
+            def on_cluster(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
+                futures = client.map(work, list(batches), pure=False)
+                for future in futures:
+                    yield future.result()
+                    future.release()
+            return on_cluster
+        if self.options.engine != "local":
+            raise ValueError(f"engine must be local or dask, not {self.options.engine!r}")
+        if _workers(self.options) == 1:
+            return lambda batches: map(work, batches)
+
+        def on_workers(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
+            batches = list(batches)
+            if len(batches) <= 1 and self.pool is None:  # one batch: not worth the workers
+                return map(work, batches)
+            if self.pool is None:
+                self.pool = multiprocessing.get_context("spawn").Pool(
+                    _workers(self.options), initializer=shared_nlp, initargs=(self.model,))
+            return self.pool.imap(work, batches)
+        return on_workers
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if exc[0] else self.pool.close()
+            self.pool.join()
+        if self.client is not None:
+            self.client.close()
+
+
 @functools.lru_cache(maxsize=2)
 def shared_nlp(model: str | None) -> Language:
     """One loaded pipeline per model for the whole process: loading takes seconds."""
     return nlp_stage.load(model)
 
 
-def run(
-    sources: Iterable[Source],
-    options: Options,
-    *,
-    clean: bool = True,
-    published: str | None = None,
-    furniture: AbstractSet[str] = frozenset(),
-) -> Result:
-    """Run every stage over the sources, batch by batch, and collect the tables. Lines in
-    `furniture` (see `site_furniture`) are removed from every document as cross-document."""
-    nlp = shared_nlp(options.model)
-    rows, texts = empty_rows(), {}
-    for batch in batched(sources, options.batch_size):
-        prepared = []
-        for source in batch:
-            try:
-                prepared.append(_prepare(nlp, source, clean, published, furniture))
-            except Exception as error:  # noqa: BLE001  (reported as the document's error row)
-                _add(rows, _error_rows(source, error))
-        docs = _pipe(nlp, [doc for _, _, doc in prepared])
-        for (source, cleaned, _), doc in zip(prepared, docs):
-            if isinstance(doc, Exception):
-                _add(rows, _error_rows(source, doc))
-                continue
-            try:
-                _add(rows, doc_rows(source, cleaned, doc, _outside_citations(cleaned)))
-                texts[source.doc_id] = cleaned.text
-            except Exception as error:  # noqa: BLE001
-                _add(rows, _error_rows(source, error))
-    return Result.from_rows(rows, texts)
+def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
+    """Every stage over a batch of jobs: each document's rows and cleaned text. The one
+    function every engine runs, in this process, a worker or on a cluster node."""
+    nlp = shared_nlp(model)
+    done: dict[str, Done] = {}
+    prepared = []
+    for job in jobs:
+        source = job.source()
+        try:
+            prepared.append(_prepare(nlp, source, job))
+        except Exception as error:  # noqa: BLE001  (reported as the document's error row)
+            done[job.doc_id] = Done(job.doc_id, _error_rows(source, error), None)
+    docs = _pipe(nlp, [doc for _, _, doc in prepared])
+    for (source, cleaned, _), doc in zip(prepared, docs):
+        if isinstance(doc, Exception):
+            done[source.doc_id] = Done(source.doc_id, _error_rows(source, doc), None)
+            continue
+        try:
+            rows = doc_rows(source, cleaned, doc, _outside_citations(cleaned))
+            done[source.doc_id] = Done(source.doc_id, rows, cleaned.text)
+        except Exception as error:  # noqa: BLE001
+            done[source.doc_id] = Done(source.doc_id, _error_rows(source, error), None)
+    return [done[job.doc_id] for job in jobs]
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -121,14 +307,23 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _prepare(nlp: Language, source: Source, do_clean: bool, published: str | None,
-             furniture: AbstractSet[str]):
+def _prepare(nlp: Language, source: Source, job: Job):
     if source.error:
         raise ValueError(source.error)
-    cleaned = clean(source.text, furniture=furniture) if do_clean else Cleaned(text=source.text)
+    if len(source.text) > RAW_LIMIT * nlp.max_length:
+        raise ValueError(f"file too large: {len(source.text):,} characters, above the "
+                         f"{RAW_LIMIT * nlp.max_length:,} a page may have; split the file")
+    cleaned = (clean(source.text, furniture=job.furniture) if job.clean
+               else Cleaned(text=source.text))
+    if not cleaned.text.strip():
+        raise ValueError("no article text left after cleaning: the page is all menus, "
+                         "links and other furniture")
+    if len(cleaned.text) > nlp.max_length:
+        raise ValueError(f"text too long: {len(cleaned.text):,} characters after cleaning, "
+                         f"above the {nlp.max_length:,} spaCy takes at once; split the file")
     doc = nlp.make_doc(cleaned.text)
     doc._.doc_id = source.doc_id
-    doc._.published = published or cleaned.published or None
+    doc._.published = job.published or cleaned.published or None
     return source, cleaned, doc
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ TABLES: tuple[Table, ...] = (
             ("n_lines_removed", "integer", "Lines removed by cleaning (see removed.csv)."),
             ("status", "string", "ok, or error when the file could not be processed."),
             ("error", "string", "Why the file could not be processed."),
+            ("duplicate_of", "string",
+             "The doc_id of an earlier file with the same bytes (both keep their rows)."),
         ),
         ("doc_id",),
     ),
@@ -466,42 +469,95 @@ class Result:
     def tables(self) -> dict[str, pd.DataFrame]:
         return {table.name: getattr(self, table.name) for table in TABLES}
 
-    def to_csv(self, out_dir: str | Path) -> None:
+    def to_csv(self, out_dir: str | Path, *, neutralise: bool = True, bom: bool = True) -> None:
         """Write every table as CSV, the cleaned texts under `text/`, and `datapackage.json`.
 
-        Each file is written to a temporary name and renamed, so a crash never leaves a
-        half-written table over a good one.
+        Files are written under temporary names and renamed at the end, so a crash never
+        leaves a half-written table over a good one. `neutralise` and `bom`: see
+        `TableWriter`.
         """
-        out = Path(out_dir)
-        (out / "text").mkdir(parents=True, exist_ok=True)
-        for name, df in self.tables().items():
-            _write_atomic(out / f"{name}.csv", _csv_text(df))
-        for doc_id, text in self.texts.items():
-            _write_atomic(out / "text" / f"{doc_id}.txt", text)
-        _write_atomic(out / "datapackage.json", json.dumps(datapackage(), indent=2) + "\n")
+        writer = TableWriter(Path(out_dir), neutralise=neutralise, bom=bom)
+        try:
+            writer.add({name: df.to_dict("records") for name, df in self.tables().items()},
+                       self.texts)
+            writer.commit()
+        finally:
+            writer.discard()
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
         return f"Result({counts})"
 
 
-def _csv_text(df: pd.DataFrame) -> str:
+# OWASP's CSV injection guidance: a cell starting with one of these may run as a formula
+# in a spreadsheet, so it is written with a leading apostrophe (shown as text, not run).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableWriter:
+    """Appends the tables' rows, batch by batch, to temporary CSV files in `out`, renamed
+    over the previous tables by `commit()`; `discard()` drops whatever was not committed,
+    so an interrupted run leaves the previous outputs as they were.
+
+    `neutralise` (default) writes text cells that a spreadsheet would run as a formula
+    ("=HYPERLINK(...)", "+1 555", "@user") with a leading apostrophe; the DataFrames of
+    the library keep the raw values. `bom` (default) starts each CSV with a UTF-8 byte
+    order mark, without which Excel misreads accents and curly quotes.
+    """
+
+    def __init__(self, out: Path, *, neutralise: bool = True, bom: bool = True) -> None:
+        self.out, self.neutralise = out, neutralise
+        out.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
+        (self.staging / "text").mkdir()
+        self.counts = {table.name: 0 for table in TABLES}
+        self.files = {}
+        for table in TABLES:
+            handle = (self.staging / f"{table.name}.csv").open("w", encoding="utf-8", newline="")
+            handle.write(("\ufeff" if bom else "") + ",".join(table.column_names) + "\n")
+            self.files[table.name] = handle
+
+    def add(self, rows: Rows, texts: dict[str, str]) -> None:
+        for table in TABLES:
+            if rows.get(table.name):
+                df = frame(table, rows[table.name])
+                self.files[table.name].write(_csv_text(df, neutralise=self.neutralise))
+                self.counts[table.name] += len(df)
+        for doc_id, text in texts.items():
+            (self.staging / "text" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+
+    def commit(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+        (self.staging / "datapackage.json").write_text(
+            json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+        (self.out / "text").mkdir(exist_ok=True)
+        for text in (self.staging / "text").iterdir():
+            os.replace(text, self.out / "text" / text.name)
+        for written in self.staging.iterdir():
+            if written.is_file():
+                os.replace(written, self.out / written.name)
+
+    def discard(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _csv_text(df: pd.DataFrame, *, neutralise: bool) -> str:
+    """The rows as RFC 4180 CSV lines, no header: TRUE/FALSE, empty for missing."""
     out = df.astype(object).where(df.notna(), None)
     for column in df.columns:
-        if str(df[column].dtype) == "boolean":
+        dtype = str(df[column].dtype)
+        if dtype == "boolean":
             out[column] = out[column].map({True: "TRUE", False: "FALSE", None: None})
-    return out.to_csv(index=False, lineterminator="\n")
+        elif neutralise and dtype == "string":
+            out[column] = out[column].map(_neutralised)
+    return out.to_csv(index=False, header=False, lineterminator="\n")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+def _neutralised(cell: str | None) -> str | None:
+    return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
 
 
 def datapackage() -> dict:

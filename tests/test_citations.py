@@ -99,7 +99,8 @@ def test_quote_spanning_sentences_with_colon(make_doc):
 
 
 def test_unclosed_quote_ends_at_paragraph(make_doc):
-    text = "Maria Lopez spoke first.\n\n“The fight goes on,” she said. “We will win.\n\nThe rally ended."
+    text = ("Maria Lopez spoke first.\n\n“The fight goes on,” she said. “We will win.\n\n"
+            "The rally ended.")
     found = make_doc(text)._.quotes
     assert [q.content for q in found] == ["The fight goes on,” she said. “We will win."]
     assert found[0].source == "Maria Lopez"

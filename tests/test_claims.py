@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from spacy.util import load_config
 
-from pipeline.claims import MODEL_DIR, RULES, model_scores, score
+from pipeline.claims import MODEL_DIR, RULES, model_scores, score, sentence_doc
 from tests.conftest import TELESUR
 
 
@@ -66,7 +66,7 @@ def test_score_is_the_logistic_of_the_weights():
 
 def test_the_textcat_reads_the_pipelines_token_vectors(make_doc):
     doc = make_doc("The deficit tripled to $1.4 trillion in 2009. Thank you all for coming.")
-    sentences = [s.as_doc() for s in doc.sents]
+    sentences = [sentence_doc(s) for s in doc.sents]
     assert all(s.tensor.shape == (len(s), 96) for s in sentences)
     factual, courtesy = model_scores(sentences)
     assert factual > 0.5 > courtesy

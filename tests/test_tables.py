@@ -44,14 +44,17 @@ def test_schemas_keep_every_contract_column_in_order():
         assert present == required, table.name
 
 
-def test_every_csv_header_equals_its_schema(written):
+def test_every_csv_header_equals_its_schema_after_a_byte_order_mark(written, tmp_path):
     for table in TABLES:
-        header = (written / f"{table.name}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == table.column_names
+        text = (written / f"{table.name}.csv").read_text(encoding="utf-8")
+        assert text.startswith("\ufeff")  # Excel reads the file as UTF-8 only with it
+        assert text[1:].splitlines()[0].split(",") == table.column_names
+    pipeline.extract_text("Peru exports coffee.", clean=False).to_csv(tmp_path, bom=False)
+    assert (tmp_path / "documents.csv").read_bytes().startswith(b"doc_id,")
 
 
 def test_documents_csv_says_where_the_seed_metadata_came_from(written):
-    with (written / "documents.csv").open(encoding="utf-8", newline="") as handle:
+    with (written / "documents.csv").open(encoding="utf-8-sig", newline="") as handle:
         sources = {row["doc_id"]: row["metadata_sources"] for row in csv.DictReader(handle)}
     assert sources == {
         "000_37982e361877194f": "title: line 1 (headline model) | publisher: line 3 (tagline)",

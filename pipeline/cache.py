@@ -1,0 +1,69 @@
+"""The extraction cache: each document's table rows and cleaned text, kept in SQLite under a
+key of everything that decides them, so re-running over a grown corpus processes only what
+is new or changed. JSON in SQLite, never pickle: a cache file cannot run code when read.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import sqlite3
+from pathlib import Path
+
+import spacy
+
+from pipeline.resources import MODELS
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def pipeline_version(model: str) -> str:
+    """A digest of our code, our models/ files, spaCy's version and the English model's:
+    a change to any of them makes every cached document stale."""
+    digest = hashlib.sha256(f"spacy {spacy.__version__}".encode())
+    for name in (model, model.replace("_", "-")):
+        try:
+            digest.update(f"{name} {importlib.metadata.version(name)}".encode())
+            break
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    for path in sorted([*PACKAGE.glob("*.py"), *MODELS.rglob("*")]):
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(version: str, *parts: object) -> str:
+    """The cache key of one document: the pipeline version and what the document's rows
+    depend on (its id, path, content digest, options, the furniture lines it holds)."""
+    return hashlib.sha256(json.dumps([version, *parts], default=sorted).encode()).hexdigest()
+
+
+class Cache:
+    """Rows and text by document key; written in one transaction per batch, so an
+    interrupted run leaves every finished batch usable by the next."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(path)
+        self.connection.execute(
+            "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, rows TEXT, text TEXT)")
+
+    def get(self, key: str) -> tuple[dict, str] | None:
+        found = self.connection.execute(
+            "SELECT rows, text FROM documents WHERE key = ?", (key,)).fetchone()
+        return (json.loads(found[0]), found[1]) if found else None
+
+    def put(self, key: str, rows: dict, text: str) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                                (key, json.dumps(rows), text))
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()

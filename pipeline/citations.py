@@ -541,8 +541,10 @@ def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
                     quoted: list[tuple[int, int]]) -> list[Citation]:
     """Statements without quotation marks: "X said (that) …", "according to X, …"."""
     statements = []
+    starts, ends = zip(*sorted(quoted)) if quoted else ((), ())
     for token in doc:
-        if token.i in used or any(s <= token.idx < e for s, e in quoted):
+        inside = bisect.bisect_right(starts, token.idx) - 1  # the last quote opened before
+        if token.i in used or inside >= 0 and token.idx < max(ends[: inside + 1]):
             continue
         if token.lower_ == "according" and (found := _according_to(token)):
             subject, content, cue = found[0], found[1], "according to"

@@ -5,6 +5,7 @@ Schemas live here and only here; the CSV writer, `datapackage.json` and the test
 from __future__ import annotations
 
 import bisect
+import csv
 import json
 import os
 import shutil
@@ -511,18 +512,20 @@ class TableWriter:
         self.staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
         (self.staging / "text").mkdir()
         self.counts = {table.name: 0 for table in TABLES}
-        self.files = {}
+        self.files, self.writers = {}, {}
         for table in TABLES:
             handle = (self.staging / f"{table.name}.csv").open("w", encoding="utf-8", newline="")
-            handle.write(("\ufeff" if bom else "") + ",".join(table.column_names) + "\n")
+            handle.write("\ufeff" if bom else "")
             self.files[table.name] = handle
+            self.writers[table.name] = csv.writer(handle, lineterminator="\n")
+            self.writers[table.name].writerow(table.column_names)
 
     def add(self, rows: Rows, texts: dict[str, str]) -> None:
         for table in TABLES:
-            if rows.get(table.name):
-                df = frame(table, rows[table.name])
-                self.files[table.name].write(_csv_text(df, neutralise=self.neutralise))
-                self.counts[table.name] += len(df)
+            for row in rows.get(table.name, ()):
+                self.writers[table.name].writerow(
+                    [_cell(row.get(c.name), c.type, self.neutralise) for c in table.columns])
+                self.counts[table.name] += 1
         for doc_id, text in texts.items():
             (self.staging / "text" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
 
@@ -544,20 +547,17 @@ class TableWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _csv_text(df: pd.DataFrame, *, neutralise: bool) -> str:
-    """The rows as RFC 4180 CSV lines, no header: TRUE/FALSE, empty for missing."""
-    out = df.astype(object).where(df.notna(), None)
-    for column in df.columns:
-        dtype = str(df[column].dtype)
-        if dtype == "boolean":
-            out[column] = out[column].map({True: "TRUE", False: "FALSE", None: None})
-        elif neutralise and dtype == "string":
-            out[column] = out[column].map(_neutralised)
-    return out.to_csv(index=False, header=False, lineterminator="\n")
-
-
-def _neutralised(cell: str | None) -> str | None:
-    return "'" + cell if cell and cell.startswith(FORMULA_STARTS) else cell
+def _cell(value, column_type: str, neutralise: bool) -> str:
+    """One CSV cell (RFC 4180 quoting is the csv module's): empty for missing, TRUE/FALSE."""
+    if value is None or value is pd.NA or value != value:  # None, <NA>, NaN
+        return ""
+    if column_type == "boolean":
+        return "TRUE" if value else "FALSE"
+    if column_type == "integer":
+        return str(int(value))
+    text = str(value)
+    return "'" + text if neutralise and column_type == "string" and text.startswith(
+        FORMULA_STARTS) else text
 
 
 def datapackage() -> dict:

@@ -71,7 +71,8 @@ def decode(data: bytes) -> str:
             text = data.decode(encoding, errors="replace")
             break
     else:
-        if any(b in BINARY_BYTES for b in data[:4096]):
+        head = data[:4096]
+        if len(head.translate(None, BINARY_BYTES)) < len(head):  # holds a control byte
             raise ValueError("binary file (not text)")
         for encoding in ("utf-8", "cp1252", "latin-1"):
             try:

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -522,12 +522,14 @@ class TableWriter:
 
     def add(self, rows: Rows, texts: dict[str, str]) -> None:
         for table in TABLES:
+            columns = [(c.name, _formatter(c.type, self.neutralise)) for c in table.columns]
             for row in rows.get(table.name, ()):
-                self.writers[table.name].writerow(
-                    [_cell(row.get(c.name), c.type, self.neutralise) for c in table.columns])
+                self.writers[table.name].writerow([cell(row.get(name)) for name, cell in columns])
                 self.counts[table.name] += 1
         for doc_id, text in texts.items():
-            (self.staging / "text" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+            name = f"{doc_id}.txt"
+            if not _holds(self.out / "text" / name, text):  # a re-run rewrites no text
+                (self.staging / "text" / name).write_text(text, encoding="utf-8")
 
     def commit(self) -> None:
         for handle in self.files.values():
@@ -547,17 +549,34 @@ class TableWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _cell(value, column_type: str, neutralise: bool) -> str:
-    """One CSV cell (RFC 4180 quoting is the csv module's): empty for missing, TRUE/FALSE."""
-    if value is None or value is pd.NA or value != value:  # None, <NA>, NaN
-        return ""
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except OSError:
+        return False
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value != value  # None, <NA>, NaN
+
+
+def _text(value) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def _neutral_text(value) -> str:
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _formatter(column_type: str, neutralise: bool) -> Callable[[object], str]:
+    """How a column's values become CSV cells (the csv module quotes them per RFC 4180):
+    empty for missing, TRUE/FALSE for booleans, formula-like text neutralised."""
     if column_type == "boolean":
-        return "TRUE" if value else "FALSE"
+        return lambda value: "" if _missing(value) else "TRUE" if value else "FALSE"
     if column_type == "integer":
-        return str(int(value))
-    text = str(value)
-    return "'" + text if neutralise and column_type == "string" and text.startswith(
-        FORMULA_STARTS) else text
+        return lambda value: "" if _missing(value) else str(int(value))
+    return _neutral_text if neutralise and column_type == "string" else _text
 
 
 def datapackage() -> dict:

@@ -561,6 +561,8 @@ def _missing(value) -> bool:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # most cells: the fast way out
+        return value
     return "" if _missing(value) else str(value)
 
 
@@ -575,7 +577,8 @@ def _formatter(column_type: str, neutralise: bool) -> Callable[[object], str]:
     if column_type == "boolean":
         return lambda value: "" if _missing(value) else "TRUE" if value else "FALSE"
     if column_type == "integer":
-        return lambda value: "" if _missing(value) else str(int(value))
+        return lambda value: str(value) if type(value) is int else (
+            "" if _missing(value) else str(int(value)))
     return _neutral_text if neutralise and column_type == "string" else _text
 
 

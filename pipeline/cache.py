@@ -51,6 +51,9 @@ class Cache:
         self.connection = sqlite3.connect(path)
         self.connection.execute(
             "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, rows TEXT, text TEXT)")
+        self.connection.execute(  # the last run into each output folder
+            "CREATE TABLE IF NOT EXISTS runs (out TEXT PRIMARY KEY, key TEXT, files TEXT, "
+            "summary TEXT)")
 
     def get(self, key: str) -> tuple[dict, str] | None:
         found = self.connection.execute(
@@ -61,9 +64,34 @@ class Cache:
         self.connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
                                 (key, json.dumps(rows), text))
 
+    def last_run(self, out: Path, key: str) -> dict | None:
+        """The summary of the last run into `out`, if it had these inputs (`key`) and its
+        files are still there unchanged: then there is nothing to redo."""
+        found = self.connection.execute(
+            "SELECT key, files, summary FROM runs WHERE out = ?", (str(out.resolve()),)
+        ).fetchone()
+        self.close()
+        if found is None or found[0] != key or found[1] != _files_digest(out):
+            return None
+        return json.loads(found[2])
+
+    def record_run(self, out: Path, key: str, summary: dict) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+                                (str(out.resolve()), key, _files_digest(out), json.dumps(summary)))
+        self.close()
+
     def commit(self) -> None:
         self.connection.commit()
 
     def close(self) -> None:
         self.connection.commit()
         self.connection.close()
+
+
+def _files_digest(out: Path) -> str:
+    """A digest of the tables and texts in an output folder (not the cache itself)."""
+    digest = hashlib.sha256()
+    for path in sorted([*out.glob("*.csv"), *out.glob("*.json"), *out.glob("text/*.txt")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -12,7 +12,7 @@ import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -111,10 +111,15 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     jobs = list(corpus_jobs(paths))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
+    settings = Options(**options)
+    version = pipeline_version(settings.model or model_name())
+    run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom)
+    if settings.cache and (unchanged := Cache(settings.cache).last_run(Path(out), run_key)):
+        return Summary(**unchanged)  # the same inputs gave the tables that are there
     summary = Summary()
     writer = TableWriter(Path(out), neutralise=neutralise, bom=bom)
     try:
-        finished = run(iter(jobs), Options(**options))
+        finished = run(iter(jobs), settings)
         for done in progress(finished, len(jobs)) if progress else finished:
             writer.add(done.rows, {done.doc_id: done.text} if done.text is not None else {})
             summary.documents += 1
@@ -124,6 +129,9 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     finally:
         writer.discard()
     summary.rows = writer.counts
+    if settings.cache:
+        Cache(settings.cache).record_run(Path(out), run_key, asdict(summary)
+                                         | {"from_cache": summary.documents})
     return summary
 
 
@@ -183,8 +191,8 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     """Every job's rows, in input order: from the cache where it has them, else processed
     batch by batch by the chosen engine. Jobs are taken a window at a time (a few batches
     per worker), so memory stays flat; each finished document is committed to the cache
-    at once. Identical
-    files are marked `duplicate_of` the first one (both keep their rows)."""
+    at once. Identical files are marked `duplicate_of` the first one (both keep their
+    rows)."""
     model = options.model or model_name()
     version = pipeline_version(model)
     cache = Cache(options.cache) if options.cache else None
@@ -193,8 +201,7 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
         with _engine(options, model) as process:
             window = options.batch_size * max(1, _workers(options)) * 4
             for chunk in batched(jobs, window):
-                keys = [document_key(version, j.doc_id, j.path, j.sha256, sorted(j.furniture),
-                                     j.clean, j.published) for j in chunk]
+                keys = [job_key(version, job) for job in chunk]
                 found = {i: cache.get(k) for i, k in enumerate(keys)} if cache else {}
                 todo = [job for i, job in enumerate(chunk) if found.get(i) is None]
                 fresh = iter([done for batch in process(batched(todo, options.batch_size))
@@ -212,6 +219,12 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     finally:
         if cache is not None:
             cache.close()
+
+
+def job_key(version: str, job: Job) -> str:
+    """The cache key of a job's rows: everything that decides them."""
+    return document_key(version, job.doc_id, job.path, job.sha256, sorted(job.furniture),
+                        job.clean, job.published)
 
 
 def _mark_duplicate(done: Done, job: Job, first_with: dict[str, str]) -> None:

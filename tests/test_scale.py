@@ -93,6 +93,13 @@ def test_a_rerun_processes_only_the_new_article_and_writes_the_same_tables(tmp_p
     shutil.copy(SEEDS[0], corpus / "added.txt")
     second = extract_to(corpus, out, cache=cache)
     assert (second.documents, second.from_cache) == (3, 2)
+    written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    third = extract_to(corpus, out, cache=cache)  # nothing changed: nothing is rewritten
+    assert (third.documents, third.from_cache, third.rows) == (3, 3, second.rows)
+    assert written == {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    (out / "text" / "added.txt").unlink()  # an output gone: the run writes it again
+    assert extract_to(corpus, out, cache=cache).from_cache == 3
+    assert (out / "text" / "added.txt").exists()
     extract_to(corpus, tmp_path / "fresh")
     for table in out.glob("*.csv"):
         assert table.read_bytes() == (tmp_path / "fresh" / table.name).read_bytes(), table.name

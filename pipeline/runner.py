@@ -92,12 +92,7 @@ def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> R
     >>> result = extract("corpus/")
     >>> result.entities[["name", "label"]].head()
     """
-    rows, texts = empty_rows(), {}
-    for done in run(corpus_jobs(paths), Options(**options)):
-        _add(rows, done.rows)
-        if done.text is not None:
-            texts[done.doc_id] = done.text
-    return Result.from_rows(rows, texts)
+    return _collected(run(corpus_jobs(paths), Options(**options)))
 
 
 def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
@@ -152,8 +147,13 @@ def extract_text(
     >>> extract_text("Peru's army was attacked on Saturday.", published="2016-04-19").dates
     """
     job = Job(doc_id, "", text, clean=clean, published=iso_date(published))
+    return _collected(run([job], Options(**options)))
+
+
+def _collected(finished: Iterable[Done]) -> Result:
+    """The library's result: every document's rows gathered into DataFrames."""
     rows, texts = empty_rows(), {}
-    for done in run([job], Options(**options)):
+    for done in finished:
         _add(rows, done.rows)
         if done.text is not None:
             texts[done.doc_id] = done.text
@@ -205,8 +205,8 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
                 keys = [job_key(version, job) for job in chunk]
                 found = {i: cache.get(k) for i, k in enumerate(keys)} if cache else {}
                 todo = [job for i, job in enumerate(chunk) if found.get(i) is None]
-                fresh = iter([done for batch in process(batched(todo, options.batch_size))
-                              for done in batch])
+                fresh = (done for batch in process(batched(todo, options.batch_size))
+                         for done in batch)  # each batch as the engine finishes it
                 for i, job in enumerate(chunk):
                     if found.get(i) is not None:
                         done = Done(job.doc_id, *found[i], from_cache=True)
@@ -350,8 +350,8 @@ def _prepare(nlp: Language, source: Source, job: Job):
     cleaned = (clean(source.text, furniture=job.furniture) if job.clean
                else Cleaned(text=source.text))
     if not cleaned.text.strip():
-        raise ValueError("no article text left after cleaning: the page is all menus, "
-                         "links and other furniture")
+        found = "a reference list" if cleaned.references else "menus, links and other furniture"
+        raise ValueError(f"no article text left after cleaning: the page is only {found}")
     if len(cleaned.text) > nlp.max_length:
         raise ValueError(f"text too long: {len(cleaned.text):,} characters after cleaning, "
                          f"above the {nlp.max_length:,} spaCy takes at once; split the file")

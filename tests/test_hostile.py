@@ -75,7 +75,7 @@ def status(outcome, doc_id: str) -> tuple[str, str]:
 @pytest.mark.parametrize(("doc_id", "reason"), [
     ("empty", "empty file"), ("whitespace", "empty file"), ("image", "binary"),
     ("document", "binary"), ("archive", "binary"), ("huge", "file too large"),
-    ("furniture", "no article text left"), ("loop", "cannot read"), ("gone", "cannot read"),
+    ("furniture", "the page is only menus"), ("loop", "cannot read"), ("gone", "cannot read"),
 ])
 def test_unusable_files_get_a_clear_error_row(outcome, doc_id, reason):
     state, error = status(outcome, doc_id)
@@ -94,12 +94,10 @@ def test_odd_but_readable_files_are_read_right(outcome, doc_id, expected):
     assert "alert(" not in text and "color:red" not in text
 
 
-def test_a_reference_list_without_a_body_keeps_its_references(outcome):
-    state, error = status(outcome, "references")
-    citations = pd.read_csv(outcome[2] / "citations.csv", dtype=str, keep_default_na=False)
-    mine = citations[citations.doc_id == "references"]
-    assert state == "ok" and set(mine.kind) == {"reference"} and len(mine) == 2 or (
-        state == "error" and "no article text" in error)
+def test_a_reference_list_without_a_body_is_an_error_row_that_says_so(outcome):
+    assert status(outcome, "references") == (
+        "error", "ValueError: no article text left after cleaning: the page is only a "
+        "reference list")
 
 
 def test_identical_files_are_marked_and_both_kept(outcome):

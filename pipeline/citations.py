@@ -349,10 +349,14 @@ CONFIDENCE = {"named": 0.9, "description": 0.7, "pronoun": 0.65, "text": 0.6}
 
 # --- direct quotes -------------------------------------------------------------------------
 
+def _is_term(span: Span) -> bool:
+    """Under four words: a quoted term or phrase rather than a whole utterance."""
+    return len([t for t in span if t.is_alpha]) < 4
+
+
 def _is_scare_quote(span: Span) -> bool:
-    """A few words without a verb ("so-called “experts”") are a term, not speech."""
-    return len([t for t in span if t.is_alpha]) < 4 and not any(
-        t.pos_ in ("VERB", "AUX") for t in span)
+    """A term without a verb ("so-called “experts”") is not speech on its own."""
+    return _is_term(span) and not any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _is_title(span: Span) -> bool:
@@ -383,14 +387,23 @@ def _quote_cue(doc: Doc, quote: Span) -> Token | None:
     for verb in governing:
         if is_cue(verb):
             return verb
+    with_speaker = [verb for verb in governing if _speaker_like(verb)]
+    reporting = [verb for verb in with_speaker
+                 if any(g.head == verb and g.dep_ == "ccomp" for g in governing)]
+    if reporting or with_speaker:
+        return (reporting or with_speaker)[0]
     around = [t for t in doc[first.start: last.end] if t.i not in inside and is_cue(t)]
     if around:
         return min(around, key=lambda t: min(abs(t.i - quote.start), abs(t.i - quote.end)))
-    for verb in governing:
-        subject = subject_of(verb) if verb.pos_ == "VERB" else None
-        if subject is not None and subject.ent_type_ in ("PERSON", "ORG"):
-            return verb
     return None
+
+
+def _speaker_like(verb: Token) -> bool:
+    """A verb whose subject may be a speaker: a name, a pronoun or a noun."""
+    subject = subject_of(verb) if verb.pos_ == "VERB" else None
+    return subject is not None and (subject.ent_type_ in SPEAKER_LABELS
+                                    or subject.lower_ in PRONOUN_LABELS
+                                    or subject.pos_ in ("NOUN", "PROPN"))
 
 
 def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker | None:
@@ -408,15 +421,48 @@ def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker
     return None
 
 
-def _report_around(cue: Token, marked: Marked, text: str) -> tuple[int, int] | None:
+def _report_around(cue: Token, marked: Marked,
+                   text: str) -> tuple[Token, tuple[int, int]] | None:
     """The reported clause the quote is a fragment of ('she said she wanted to speak
-    “directly to white people”', 'called the deal “a disgrace”'): the statement is the
-    whole clause, quote included."""
-    span = _trimmed(cue.doc, _reported_content(cue))
-    if span is None or not span[0] <= marked.start < marked.end <= span[1] + 1:
+    “directly to white people”', 'called the deal “a disgrace”'), with its cue: the
+    statement is the whole clause, quote included. Where the cue's own clause does not
+    hold the quote, a cue above it may ('said that he believed …, but not until X
+    “admits …”')."""
+    for verb in (cue, *(t for t in cue.ancestors if is_cue(t))):
+        span = _trimmed(cue.doc, _reported_content(verb))
+        if span is not None and span[0] <= marked.start < marked.end <= span[1] + 1:
+            outside = text[span[0]: marked.start] + text[marked.end: span[1]]
+            return (verb, span) if len(re.findall(r"[^\W\d_]+", outside)) >= 3 else None
+    return None
+
+
+def _phrase_under(cue: Token, quote: Span) -> tuple[int, int] | None:
+    """The cue's dependent that holds a quoted term, whole: 'denounced “self-deportation”',
+    'praised his “body language” during the press conference'."""
+    child = quote.root
+    while child.head != cue:
+        if child.head == child:
+            return None
+        child = child.head
+    if child.dep_ in SUBJECTS:  # 'a “concession” wagon was pulled': no one said it
         return None
-    outside = text[span[0]: marked.start] + text[marked.end: span[1]]
-    return span if len(re.findall(r"[^\W\d_]+", outside)) >= 3 else None
+    tokens = list(child.subtree)
+    while tokens and (tokens[-1].is_punct and tokens[-1].tag_ != "''" or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    if not any(t.is_alpha and not quote.start <= t.i < quote.end for t in tokens):
+        return None  # the quote is the whole phrase: a direct quote
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _reporting(cue: Token, quote: Span, marked: Marked,
+               text: str) -> tuple[Token, tuple[int, int]] | None:
+    """The statement a quote is only part of, with its cue: a reported clause, or the
+    phrase around a quoted term."""
+    if reporting := _report_around(cue, marked, text):
+        return reporting
+    if _is_term(quote) and not _is_title(quote) and (phrase := _phrase_under(cue, quote)):
+        return cue, phrase
+    return None
 
 
 def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: Token | None,
@@ -443,7 +489,8 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         if quote is None or not len(quote):
             continue
         cue = _quote_cue(doc, quote)
-        if cue is not None and (report := _report_around(cue, marked, text)):
+        if cue is not None and (reporting := _reporting(cue, quote, marked, text)):
+            cue, report = reporting
             subject = subject_of(cue)
             if subject is not None and not (found and found[-1][1] == cue):
                 previous = _statement(speakers, subject, report, cue.text)
@@ -466,7 +513,7 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
                               mention=(previous.source_start, previous.source_end))
             confidence = 0.5
         if (_is_scare_quote(quote) or marked.single and cue is None
-                or speaker is None and _is_title(quote)):
+                or _is_title(quote) and (speaker is None or not is_cue(cue))):
             continue
         if cue is not None and not is_cue(cue):
             confidence -= 0.15

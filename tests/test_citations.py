@@ -216,3 +216,21 @@ def test_calling_something_a_name_is_a_statement_with_the_quote_inside(make_doc)
     assert statement.kind == "statement"
     assert statement.content == "the agreement “an historic step forward” for the planet"
     assert statement.source == "Hillary Clinton"
+
+
+def test_a_quoted_term_is_attributed_to_the_verb_that_uses_it(make_doc):
+    text = "It is strange that Trump would denounce “self-deportation,” which he once backed."
+    (statement,) = make_doc(text)._.quotes
+    assert statement.kind == "statement"
+    assert statement.cue == "denounce"
+    assert "self-deportation" in statement.content
+    assert text[statement.source_start:statement.source_end] == "Trump"
+
+
+def test_a_quote_deep_in_a_reported_clause_takes_the_outer_cue(make_doc):
+    text = ("Trump said Sunday that he believed the United States would win its fight against "
+            "ISIS, but not until Obama “admits this is a problem.”")
+    (statement,) = make_doc(text)._.quotes
+    assert statement.cue == "said"
+    assert statement.content.startswith("he believed the United States would win")
+    assert "admits this is a problem" in statement.content

@@ -512,7 +512,8 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
             speaker = Speaker(previous.source, previous.source_id,
                               mention=(previous.source_start, previous.source_end))
             confidence = 0.5
-        if (_is_scare_quote(quote) or marked.single and cue is None
+        uttered = cue is not None and is_cue(cue) and quote.root.head == cue
+        if (_is_scare_quote(quote) and not uttered or marked.single and cue is None
                 or _is_title(quote) and (speaker is None or not is_cue(cue))):
             continue
         if cue is not None and not is_cue(cue):

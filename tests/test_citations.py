@@ -234,3 +234,10 @@ def test_a_quote_deep_in_a_reported_clause_takes_the_outer_cue(make_doc):
     assert statement.cue == "said"
     assert statement.content.startswith("he believed the United States would win")
     assert "admits this is a problem" in statement.content
+
+
+def test_a_short_reply_introduced_by_a_speech_verb_is_a_quote(make_doc):
+    text = "Ed Rendell was resolute. “Absolutely not,” he said of the idea."
+    (quote,) = make_doc(text)._.quotes
+    assert (quote.kind, quote.content, quote.cue) == ("quote", "Absolutely not,", "said")
+    assert quote.source == "Ed Rendell"

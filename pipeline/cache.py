@@ -71,13 +71,13 @@ class Cache:
             "SELECT key, files, summary FROM runs WHERE out = ?", (str(out.resolve()),)
         ).fetchone()
         self.close()
-        if found is None or found[0] != key or found[1] != _files_digest(out):
+        if found is None or found[0] != key or found[1] != files_digest(out):
             return None
         return json.loads(found[2])
 
     def record_run(self, out: Path, key: str, summary: dict) -> None:
         self.connection.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
-                                (str(out.resolve()), key, _files_digest(out), json.dumps(summary)))
+                                (str(out.resolve()), key, files_digest(out), json.dumps(summary)))
         self.close()
 
     def commit(self) -> None:
@@ -88,8 +88,9 @@ class Cache:
         self.connection.close()
 
 
-def _files_digest(out: Path) -> str:
-    """A digest of the tables and texts in an output folder (not the cache itself)."""
+def files_digest(out: Path) -> str:
+    """A digest of the tables and texts in an output folder (not the cache itself): the
+    cache and the report compare it to know whether the folder has changed since."""
     digest = hashlib.sha256()
     for path in sorted([*out.glob("*.csv"), *out.glob("*.json"), *out.glob("text/*.txt")]):
         digest.update(path.name.encode())

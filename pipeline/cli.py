@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import report
 from pipeline.runner import Options, extract_to
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -28,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
         description=(
             "Clean each article file (.txt, .html, .htm, .md), run spaCy and our extractors, "
             "and write documents, sentences, entities, mentions, dates, events, citations and "
-            "removed CSV tables, the cleaned texts (text/) and datapackage.json. "
+            "removed CSV tables, the cleaned texts (text/), datapackage.json and report.html. "
             "Exit status: 0 all documents processed, 1 some failed (see documents.csv), "
             "130 interrupted (the previous tables are left as they were), "
             "2 usage error."
@@ -69,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
         help="process every document again instead of reusing OUT/.cache.sqlite",
     )
     extract_cmd.add_argument(
+        "--format", choices=("csv", "xlsx"), default="csv",
+        help="csv (default): the CSV tables; xlsx: those and OUT/tables.xlsx, one workbook "
+        "with a sheet per table and its cells typed (no import dialog to get right)",
+    )
+    extract_cmd.add_argument(
         "--no-bom", action="store_true",
         help="write the CSVs without the UTF-8 byte order mark Excel needs",
     )
@@ -76,6 +82,11 @@ def parser() -> argparse.ArgumentParser:
         "--keep-formulas", action="store_true",
         help="write cells starting with = + - @ as they are, not with the leading "
         "apostrophe that stops a spreadsheet running them (CSV injection)",
+    )
+    extract_cmd.add_argument(
+        "--no-report", action="store_true",
+        help="do not write OUT/report.html, the page to read the run in a browser (and "
+        "remove an older one, which would show other tables)",
     )
     extract_cmd.add_argument(
         "--quiet", action="store_true",
@@ -107,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.paths, out, model=args.model, batch_size=args.batch_size,
             workers=args.workers, engine=args.engine, scheduler=args.scheduler,
             cache=None if args.no_cache else out / CACHE_FILE, neutralise=not args.keep_formulas,
-            bom=not args.no_bom, progress=_progress(args.quiet))
+            bom=not args.no_bom, xlsx=args.format == "xlsx", progress=_progress(args.quiet))
     except (FileNotFoundError, RuntimeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted: the previous tables are unchanged; run again to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    if args.no_report:
+        (out / report.REPORT_FILE).unlink(missing_ok=True)
+    else:
+        report.write(out)  # redrawn when the tables changed or the page is gone, re-run or not
     failed = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
     for row in failed[failed["status"] == "error"].itertuples():
         print(f"failed: {row.path}: {row.error}", file=sys.stderr)

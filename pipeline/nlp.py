@@ -84,6 +84,11 @@ def load(model: str | None = None) -> Language:
 
     Set `doc._.published` (ISO date) on `nlp.make_doc(text)` before running the pipeline
     on it when relative dates should be resolved.
+
+    >>> nlp = load()
+    >>> doc = nlp.make_doc("Peru's army was attacked on Saturday.")
+    >>> doc._.published = "2016-04-19"
+    >>> nlp(doc)._.events[0].date.value
     """
     from pipeline import citations, claims, dates, entities, events  # noqa: F401  (factories)
 

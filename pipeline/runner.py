@@ -28,6 +28,7 @@ from pipeline.clean import Cleaned, clean, furniture_key, site_furniture
 from pipeline.ingest import Source, read_source, read_sources
 from pipeline.nlp import model_name
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
+from pipeline.workbook import WORKBOOK
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 RAW_LIMIT = 10  # a raw page may be this many times what spaCy takes at once (max_length)
@@ -35,7 +36,13 @@ RAW_LIMIT = 10  # a raw page may be this many times what spaCy takes at once (ma
 
 @dataclass(frozen=True)
 class Options:
-    """Settings shared by the command line and the library functions."""
+    """Settings shared by the command line and the library functions, which take them as
+    keywords: `model` (the spaCy package), `batch_size` (documents per nlp.pipe batch),
+    `workers` (processes; 0: one per core), `engine` ("local" or "dask"), `scheduler`
+    (the Dask scheduler's address), `cache` (SQLite file of finished documents).
+
+    >>> extract("corpus/", workers=2, cache=Path("outputs/.cache.sqlite"))
+    """
 
     model: str | None = None  # spaCy model package; default: en_core_web_sm, else the re-upload
     batch_size: int = 16  # documents per nlp.pipe batch
@@ -96,24 +103,30 @@ def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> R
 
 
 def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
-               neutralise: bool = True, bom: bool = True,
+               neutralise: bool = True, bom: bool = True, xlsx: bool = False,
                progress: Callable[[Iterable[Done], int], Iterable[Done]] | None = None,
                **options) -> Summary:
     """Process article files and write the tables to `out` as the documents finish, so
     memory stays flat however large the corpus; the previous tables stay in place until
     the run has finished (an interrupted run leaves them as they were, and with a cache
-    the next run resumes where this one stopped). `progress(iterable, total)` may wrap
-    the stream of finished documents (a progress bar)."""
+    the next run resumes where this one stopped). `xlsx` also writes the workbook
+    (`TableWriter`). `progress(iterable, total)` may wrap the stream of finished documents
+    (a progress bar).
+
+    >>> extract_to("corpus/", "outputs/", cache=Path("outputs/.cache.sqlite")).errors
+    """
     jobs = list(corpus_jobs(paths))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
     settings = Options(**options)
     version = pipeline_version(settings.model or model_name())
-    run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom)
-    if settings.cache and (unchanged := Cache(settings.cache).last_run(Path(out), run_key)):
+    run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom,
+                           xlsx)
+    if (settings.cache and (not xlsx or (Path(out) / WORKBOOK).exists())
+            and (unchanged := Cache(settings.cache).last_run(Path(out), run_key))):
         return Summary(**unchanged)  # the same inputs gave the tables that are there
     summary = Summary()
-    writer = TableWriter(Path(out), neutralise=neutralise, bom=bom)
+    writer = TableWriter(Path(out), neutralise=neutralise, bom=bom, xlsx=xlsx)
     try:
         finished = run(iter(jobs), settings)
         for done in progress(finished, len(jobs)) if progress else finished:

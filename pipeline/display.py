@@ -1,0 +1,140 @@
+"""Views of a `Result` for people: a run's summary, and one document's cleaned text with its
+entities, dates and claims highlighted (displaCy's entity view, fed our tables' offsets).
+`Result._repr_html_`, `Result.show` and the HTML report share them, so the notebook and the
+report show the same thing. Article text is untrusted: every piece of it is HTML-escaped.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from spacy import displacy
+from spacy.displacy.render import DEFAULT_LABEL_COLORS
+from spacy.util import is_in_jupyter
+
+if TYPE_CHECKING:
+    from pipeline.tables import Result
+
+DATE_TYPES = ("DATE", "TIME", "DURATION", "SET")  # the dates table's TIMEX3 types
+COLORS = DEFAULT_LABEL_COLORS | dict.fromkeys(DATE_TYPES, "#bfe1d9")
+# displaCy's entity template, with classes instead of inline styles (a long document has
+# hundreds of marks) and the label shown from an attribute, so copied text stays clean.
+TEMPLATE = '<mark class="{cls}"{attributes}>{text}</mark>'
+STYLE = """
+.news-view .entities { line-height: 2.1; }
+.news-view mark { background: none; color: inherit; padding: 0; }
+.news-view mark[data-label] { background: #ddd; padding: 0.15em 0.3em; margin: 0 0.05em;
+  border-radius: 0.3em; line-height: 1; }
+.news-view mark[data-label]::after { content: attr(data-label); font-size: 0.65em;
+  font-weight: bold; margin-left: 0.3em; vertical-align: middle; }
+.news-view mark.claim { background-color: #fff8dc; border-bottom: 2px solid #e0a000; }
+.news-view mark.claim[data-label="CLAIM"] { color: #8a5d00; padding: 0 0.2em; }
+""" + "".join(f".news-view mark.{label} {{ background: {color}; }}\n"
+              for label, color in COLORS.items())
+
+
+def highlight(text: str, mentions: Iterable, dates: Iterable, sentences: Iterable) -> str:
+    """One document's text as HTML (style it with `STYLE` inside a `news-view` element):
+    entity mentions and dates highlighted with their label (the entity id or date value
+    on hover), claim sentences underlined and tagged CLAIM. The rows are the document's
+    rows of those tables, as `DataFrame.itertuples()` gives them.
+
+    >>> mine = {name: df[df["doc_id"] == doc_id].itertuples() for name, df in tables.items()}
+    >>> highlight(texts[doc_id], mine["mentions"], mine["dates"], mine["sentences"])
+    """
+    marks = _without_overlaps(
+        [(m.start, m.end, m.label, m.entity_id) for m in mentions]
+        + [(d.start, d.end, d.type, f"{d.date_id}: {_plain(d.value)}") for d in dates])
+    claims = [(s.start, s.end, _plain(s.claim_type) or "other", s.claim_score)
+              for s in sentences if s.is_claim is not pd.NA and s.is_claim]
+    ents = [_mark(start, end, label + (" claim" if _inside(start, claims) else ""),
+                  label=label, title=title) for start, end, label, title in marks]
+    for start, end, claim_type, score in claims:
+        ents += [_mark(a, b, "claim") for a, b in _gaps(start, end, marks)]
+        after = max([end] + [b for a, b, *_ in marks if a < end < b])  # not inside a mark
+        ents.append(_mark(after, after, "claim", label="CLAIM",
+                          title=f"claim: {claim_type}, check-worthiness {score:.2f}"))
+    return displacy.render({"text": text, "ents": ents}, style="ent", manual=True,
+                           jupyter=False, options={"template": TEMPLATE})
+
+
+def show(result: Result, doc_id: str, jupyter: bool | None = None) -> str | None:
+    """`Result.show`: the highlighted document with its style, displayed in Jupyter (as
+    displaCy does; `jupyter=None` detects it), else returned as HTML."""
+    if doc_id not in result.texts:
+        raise KeyError(f"no cleaned text for {doc_id!r}: not in this run, or it failed")
+    rows = [df[df["doc_id"] == doc_id].itertuples()
+            for df in (result.mentions, result.dates, result.sentences)]
+    view = (f'<div class="news-view tex2jax_ignore"><style>{STYLE}</style>'
+            f"{highlight(result.texts[doc_id], *rows)}</div>")  # tex2jax_ignore: "$" is no math
+    if jupyter or (jupyter is None and is_in_jupyter()):
+        from IPython.display import HTML, display  # only ever in Jupyter
+
+        return display(HTML(view))
+    return view
+
+
+def summary(result: Result) -> str:
+    """A run at a glance, as HTML: its documents, the ones that failed and why, and the
+    rows of every table.
+
+    >>> summary(pipeline.extract("corpus/"))
+    """
+    documents = result.documents
+    failed = documents[documents["status"] == "error"]
+    names = "".join(f"<th>{name}</th>" for name in result.tables())
+    counts = "".join(f"<td>{len(table):,}</td>" for table in result.tables().values())
+    errors = "".join(f"<tr><td>{escaped(row.doc_id)}</td><td>{escaped(row.path)}</td>"
+                     f"<td>{escaped(row.error)}</td></tr>" for row in failed.itertuples())
+    if errors:
+        errors = (f"<table><tr><th>failed document</th><th>path</th><th>error</th></tr>"
+                  f"{errors}</table>")
+    return (f'<div class="summary"><p><b>{len(documents):,} documents</b>: '
+            f"{len(documents) - len(failed):,} processed, {len(failed):,} failed</p>"
+            f"<table><tr><th>rows of</th>{names}</tr><tr><td></td>{counts}</tr></table>"
+            f"{errors}</div>")
+
+
+def _without_overlaps(marks: list[tuple]) -> list[tuple]:
+    """displaCy's entity view cannot nest marks: where a date and a mention overlap, the
+    earlier (then longer) one is kept."""
+    kept, reached = [], -1
+    for mark in sorted(marks, key=lambda m: (m[0], -m[1])):
+        if mark[0] >= reached:
+            kept.append(mark)
+            reached = mark[1]
+    return kept
+
+
+def _inside(offset: int, claims: list[tuple]) -> bool:
+    return any(start <= offset < end for start, end, *_ in claims)
+
+
+def _gaps(start: int, end: int, marks: list[tuple]) -> list[tuple[int, int]]:
+    """The stretches of [start, end) that no mark covers (marks sorted by start)."""
+    gaps = []
+    for mark_start, mark_end, *_ in marks:
+        if mark_end > start and mark_start < end:
+            gaps.append((start, mark_start))
+            start = mark_end
+    return [(a, b) for a, b in [*gaps, (start, end)] if b > a]
+
+
+def _mark(start: int, end: int, classes: str, *, label: str = "", title: str = "") -> dict:
+    """A displaCy manual entity, shown through TEMPLATE."""
+    attributes = (f' data-label="{html.escape(label)}"' if label else "") + (
+        f' title="{html.escape(title)}"' if title else "")
+    return {"start": start, "end": end, "label": label,
+            "params": {"cls": html.escape(classes), "attributes": attributes}}
+
+
+def _plain(value: object) -> str:
+    """A cell as text; empty when missing."""
+    return "" if value is None or value is pd.NA or value != value else str(value)
+
+
+def escaped(value: object) -> str:
+    """A table cell as HTML, escaped; empty when missing."""
+    return html.escape(_plain(value))

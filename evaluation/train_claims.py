@@ -35,7 +35,7 @@ from pipeline.nlp import model_name
 from pipeline.resources import MODELS
 
 # Set by hand, not fitted: debates have no quotes and no headings.
-HAND_SET = ("quote", "short")
+HAND_SET = ("quote", "fragment")
 MODEL_FEATURE = "model"  # the textcat's log-odds, as one more weighted feature
 
 

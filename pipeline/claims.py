@@ -84,7 +84,9 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
         "speaker": bool(subjects & SPEAKERS),
         "obligation": _has(lower, "obligation"),
         "imperative": first is not None and first.tag_ == "VB" and not subjects,
-        "short": len(words) < RULES["min_words"],
+        # a heading or a fragment: too short, or no verb ("Illegal drug trade in Peru")
+        "fragment": len(words) < RULES["min_words"]
+        or not any(t.pos_ in ("VERB", "AUX") for t in words),
         "quote": quoted,
     }
     return {name for name, fired in found.items() if fired}

@@ -36,6 +36,7 @@ def test_clear_claims(make_doc, text, claim_type):
         "Thank you very much.",
         "Look at the record and make your decision.",
         "Opinion",
+        "Illegal drug trade in Peru",  # a heading: no verb
     ],
 )
 def test_clear_non_claims(make_doc, text):

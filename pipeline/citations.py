@@ -460,7 +460,7 @@ def _reporting(cue: Token, quote: Span, marked: Marked,
     phrase around a quoted term."""
     if reporting := _report_around(cue, marked, text):
         return reporting
-    if _is_term(quote) and not _is_title(quote) and (phrase := _phrase_under(cue, quote)):
+    if _is_term(quote) and (phrase := _phrase_under(cue, quote)):
         return cue, phrase
     return None
 
@@ -474,7 +474,8 @@ def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: To
         return False
     between = doc.char_span(previous.end, marked.start, alignment_mode="contract")
     return (between is not None and "\n" not in between.text and len(between) <= 60
-            and all(t.sent.start == prior.sent.start for t in between if t.is_alpha))
+            and all(t.sent.start == prior.sent.start for t in between if t.is_alpha)
+            and not any(is_cue(t) and t != prior for t in between))  # ", adding that …"
 
 
 def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | None]]:

@@ -241,3 +241,12 @@ def test_a_short_reply_introduced_by_a_speech_verb_is_a_quote(make_doc):
     (quote,) = make_doc(text)._.quotes
     assert (quote.kind, quote.content, quote.cue) == ("quote", "Absolutely not,", "said")
     assert quote.source == "Ed Rendell"
+
+
+def test_a_reported_clause_between_two_quotes_keeps_them_apart(make_doc):
+    text = ("“I'm going to have the delegates,” he said, adding that there should be no focus "
+            "on some number. “Whoever gets the most delegates should win.”")
+    found = make_doc(text)._.quotes
+    assert [(q.kind, q.cue) for q in found] == [
+        ("quote", "said"), ("statement", "adding"), ("quote", "")]
+    assert found[2].content == "Whoever gets the most delegates should win."

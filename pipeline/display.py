@@ -5,13 +5,13 @@ report show the same thing. Article text is untrusted: every piece of it is HTML
 """
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from spacy import displacy
-from spacy.displacy.render import DEFAULT_LABEL_COLORS
+from spacy.displacy.render import DEFAULT_LABEL_COLORS, EntityRenderer
 from spacy.util import is_in_jupyter
 
 if TYPE_CHECKING:
@@ -56,8 +56,15 @@ def highlight(text: str, mentions: Iterable, dates: Iterable, sentences: Iterabl
         after = max([end] + [b for a, b, *_ in marks if a < end < b])  # not inside a mark
         ents.append(_mark(after, after, "claim", label="CLAIM",
                           title=f"claim: {claim_type}, check-worthiness {score:.2f}"))
-    return displacy.render({"text": text, "ents": ents}, style="ent", manual=True,
-                           jupyter=False, options={"template": TEMPLATE})
+    ents.sort(key=lambda ent: (ent["start"], ent["end"]))
+    return _renderer().render([{"text": text, "ents": ents}], page=False, minify=False).strip()
+
+
+@functools.cache
+def _renderer() -> EntityRenderer:
+    """displaCy's entity renderer, built once: building it looks up every registered colour,
+    which `displacy.render` does again for each document."""
+    return EntityRenderer(options={"template": TEMPLATE})
 
 
 def show(result: Result, doc_id: str, jupyter: bool | None = None) -> str | None:

@@ -186,7 +186,8 @@ def _documents(result: Result) -> str:
     cost a thousand times pandas' per-call overhead on a thousand documents)."""
     by_doc: dict[str, dict[str, list]] = {}
     for name, table in result.tables().items():
-        for row in table.itertuples(index=False):
+        for row in table.astype(object).itertuples(index=False):  # pandas' string arrays
+            # are slow to iterate cell by cell
             by_doc.setdefault(row.doc_id, {}).setdefault(name, []).append(row)
     sections = []
     for number, doc in enumerate(result.documents.itertuples(index=False)):

@@ -450,6 +450,47 @@ def bridged(units: list[Unit], keep: list[float], threshold: float,
     ]
 
 
+CLOSING = 3  # units after the last kept one that may still close the story
+WIRE_CREDIT = re.compile(r"\b(?:reporting|editing|writing|compiled|produced) by\b"
+                         r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)",
+                         re.IGNORECASE)
+SENTENCE_OPENER = re.compile(r"(?:^|[.!?]\s+)[\"'“‘]?(\w+)")  # each sentence's first word
+TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"'”’]?$")  # a teaser cut short
+EDITORS_NOTE = re.compile(r"^this (?:article|story|report|post|page)\b", re.IGNORECASE)
+
+
+def with_closing_sentences(units: list[Unit], decided: list[bool]) -> list[bool]:
+    """`decided` plus the lines that close a run of kept text: up to CLOSING units right
+    after it that read as a sentence of the story ("A spokesman declined to comment.", "Boluarte
+    has said she will not resign."). The model judges a short last line by its place and
+    drops it; a footer is told by what it is instead: it speaks to the reader ("you", "we"),
+    has a sentence that opens with an imperative ("Watch this space!", "Please enable ..."),
+    names the site ("The Gazette is ..."), credits the staff, is a teaser cut short, or
+    carries a link, a copyright or a furniture phrase (a rule)."""
+    decided = list(decided)
+    for end in [i for i, k in enumerate(decided) if k and not decided[i + 1:i + 2] == [True]]:
+        for i in range(end + 1, min(len(units), end + 1 + CLOSING)):
+            if decided[i] or not _story_sentence(units[i]):
+                break
+            decided[i] = True
+    return decided
+
+
+def _story_sentence(unit: Unit) -> bool:
+    text, words = unit.text, [w.lower() for w in unit.words]
+    word_classes = _word_classes()
+    return (
+        not unit.rule and not unit.bullet and unit.sentence and 3 <= len(words) <= 60
+        and text[:1].isupper() and not unit.title_case and unit.stop_density >= 0.15
+        and not {w.lower() for w in SENTENCE_OPENER.findall(text)}
+        & (word_classes["imperative"] | {"please"})
+        and not any(w in word_classes["you"] or w in word_classes["we"] for w in words)
+        and not (URL.search(text) or ADDRESS.search(text) or COPYRIGHT.search(text)
+                 or BIO.match(text) or WIRE_CREDIT.search(text) or EDITORS_NOTE.match(text)
+                 or TRUNCATED.search(text))
+    )
+
+
 @cache
 def model() -> Model:
     data = read_json(MODEL)

@@ -20,7 +20,15 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline.boilerplate import WORD, Model, Unit, bridged, model, reason_for
+from pipeline.boilerplate import (
+    WORD,
+    Model,
+    Unit,
+    bridged,
+    model,
+    reason_for,
+    with_closing_sentences,
+)
 from pipeline.dates import find_calendar_date
 from pipeline.resources import read_lines
 
@@ -284,9 +292,11 @@ def _clean_dump(
     units, removed, meta, references = read_dump(raw)
     classifier = classifier or model()
     keep, against = classifier.keep_probabilities(units)
-    decided = bridged(units, keep, classifier.threshold, HARD_RULES)
+    decided = with_closing_sentences(
+        units, bridged(units, keep, classifier.threshold, HARD_RULES))
     kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
+    furniture = _sparing_the_story([units[i] for i in kept], furniture)
     for i, unit in enumerate(units):
         if unit.rule in HARD_RULES:
             unit.reason = unit.rule
@@ -326,6 +336,15 @@ def _clean_dump(
     )
 
 
+def _sparing_the_story(body: list[Unit], furniture: AbstractSet[str]) -> AbstractSet[str]:
+    """The cross-document lines to remove from a page whose body (the units the model keeps)
+    is `body`: all of them, unless they are every story sentence of it. A page keeps its own
+    story beside its site's furniture; when the lines its site repeats are the whole story
+    (the site ran it three times, each under other sidebars), they are the story, and stay."""
+    story = {furniture_key(u.text) for u in body if len(u.words) >= STORY_WORDS and u.sentence}
+    return furniture - story if story and story <= furniture else furniture
+
+
 def _mark_duplicates(units: list[Unit], title_at: int | None) -> None:
     """Only the first copy of kept text stays (the title counts as the first of its own)."""
     seen = {units[title_at].text.lower()} if title_at is not None else set()
@@ -360,60 +379,131 @@ SAME_SITE = 0.25
 TEMPLATE_WORDS = 8  # a template line (menu item, footer link): this many words at most
 GENERIC_WORDS = 3  # a line this short and common ("Advertisement", "Share") on any site
 SITE_HINT = 20  # a template line of more sites than this does not help to find a page's site
+STORY_WORDS = 8  # a sentence at least this long is a line of a story (or a long footer)
+# Two pages of different sites tell one story when SAME_STORY of the shorter one's story text
+# is in the other's (a copy under another site's frame, a cut version); two pages of one site,
+# which share the sentences of its frame (an about line, a licence) too, when SAME_PAGE of
+# the longer one's is (an updated version). Weighed by length.
+SAME_STORY = 0.6
+SAME_PAGE = 0.8
+CANDIDATE_STORIES = 3  # the stories sharing the most lines with a page that are compared
 HTML_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                "dt", "dd", "td", "th")
 
 
 def furniture_key(text: str) -> str:
-    """A unit's text as `site_furniture` compares it: case and spacing do not count."""
+    """A unit's text as `corpus_lines` compares it: case and spacing do not count."""
     return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class CorpusLines:
+    """What the pages of a corpus share. `furniture`: the lines (as `furniture_key`s) that
+    cleaning removes as "cross-document". `near_duplicates`: page number -> (the number of
+    the first page of the same story, how alike they are: see `_same_story`)."""
+
+    furniture: frozenset[str]
+    near_duplicates: dict[int, tuple[int, float]]
 
 
 @dataclass
 class _Site:
-    template: frozenset[str]  # the template lines of its first page
-    pages: int = 0
-    lines: Counter[int] = field(default_factory=Counter)  # line hash -> pages holding it
+    template: frozenset[int]  # the template lines (hashed) of its first page
+    pages: int = 0  # stories, each counted once
+    lines: Counter[int] = field(default_factory=Counter)  # line hash -> stories holding it
 
 
-def site_furniture(texts: Iterable[str]) -> frozenset[str]:
-    """The lines (as `furniture_key`s) that are furniture of the sites of a corpus: a unit in
-    at least MIN_PAGES pages of one site and in at least half of that site's pages, or a unit
-    of a few words without a sentence end in at least MIN_PAGES pages and half of all pages.
+@dataclass
+class _Story:
+    first: int  # its first page
+    lines: dict[int, int]  # the story lines (hash -> length) of its first page
+    sites: dict[int, dict[int, int]] = field(default_factory=dict)  # site id -> its page's
+
+
+def corpus_lines(texts: Iterable[str]) -> CorpusLines:
+    """The furniture and the near-duplicate pages of a corpus, in one pass over its texts.
+
+    Furniture: a unit in at least MIN_PAGES stories of one site and in at least half of that
+    site's stories, or a unit of a few words without a sentence end in at least MIN_PAGES
+    stories and half of all stories. A story is counted once however many copies of it the
+    corpus holds: copies and updated versions of one wire story share their paragraphs
+    because they are one story, not because those paragraphs are furniture, so 50 copies of
+    it keep their whole body. A page tells the story of an earlier page when their story
+    lines (sentences of STORY_WORDS words or more) are mostly the same (SAME_STORY).
 
     A site is a set of pages with one template: a page joins the site whose first page shares
     the most of its short non-sentence lines (menus, section names, footer links), if the
-    Jaccard index reaches SAME_SITE, and else starts a site. Not the publisher, found only by
-    cleaning and rarely in a dump; not a domain, which a w3m dump seldom prints and which it
-    prints for other sites too; not the folder, since folders mix sites (corpus/ does). So
-    outlets that run the same wire story, sharing its sentences but not their menus, count
-    apart, and its paragraphs stay. Lines are counted as hashes; only repeated ones keep text.
+    Jaccard index reaches SAME_SITE, and else starts a site; a copy of a story is placed by
+    the template lines it does not share with the story's first page (its own menus, not the
+    story's headline). Not the publisher, found only by cleaning and rarely in a dump; not a
+    domain, which a w3m dump seldom prints and which it prints for other sites too; not the
+    folder, since folders mix sites (corpus/ does). Lines are counted as hashes; only
+    repeated ones keep text.
     """
     sites = _Sites()
+    stories: list[_Story] = []
+    story_of: dict[int, int] = {}  # story line hash -> the first story holding it
+    near_duplicates: dict[int, tuple[int, float]] = {}
     generic: Counter[int] = Counter()
     texts_of: dict[int, str] = {}
-    n_pages = 0
-    for raw in texts:
+    n_stories = 0
+    for page, raw in enumerate(texts):
         try:
             units = _page_units(raw)
         except Exception:  # noqa: BLE001  (the main pass reports that page's error)
             continue
         keys = {furniture_key(u.text): u for u in units if u.words}
-        template = frozenset(k for k, u in keys.items()
+        hashes = {key: hash(key) for key in keys}
+        template = frozenset(hashes[k] for k, u in keys.items()
                              if len(u.words) <= TEMPLATE_WORDS and not u.sentence)
+        lines = {hashes[k]: len(k) for k, u in keys.items()
+                 if len(u.words) >= STORY_WORDS and u.sentence}
         site = sites.find(template)
+        story, shared = _same_story(lines, site, stories, story_of)
+        if story is None:
+            story = _Story(page, lines)
+            for line in lines:
+                story_of.setdefault(line, len(stories))
+            stories.append(story)
+        else:
+            near_duplicates[page] = (story.first, round(shared, 3))
+        if id(site) in story.sites:
+            continue  # this story is already counted on this site
+        story.sites[id(site)] = lines
         site.pages += 1
-        n_pages += 1
+        new_story = len(story.sites) == 1
+        n_stories += new_story
         for key, unit in keys.items():
-            hashed = hash(key)
+            hashed = hashes[key]
             site.lines[hashed] += 1
-            if len(unit.words) <= GENERIC_WORDS and not unit.sentence:
+            if new_story and len(unit.words) <= GENERIC_WORDS and not unit.sentence:
                 generic[hashed] += 1
             if site.lines[hashed] == 2 or generic[hashed] == 2:
                 texts_of[hashed] = key
     found = {h for s in sites for h, n in s.lines.items() if _common(n, s.pages)}
-    found |= {h for h, n in generic.items() if _common(n, n_pages)}
-    return frozenset(texts_of[h] for h in found)
+    found |= {h for h, n in generic.items() if _common(n, n_stories)}
+    return CorpusLines(frozenset(texts_of[h] for h in found), near_duplicates)
+
+
+def _same_story(lines: dict[int, int], site: _Site, stories: list[_Story],
+                story_of: dict[int, int]) -> tuple[_Story | None, float]:
+    """Of the earlier stories whose first pages share the most of these story lines (hash ->
+    length), the one most alike, if it is the same story, and how alike: the shared text's
+    share of the shorter page's story text; (None, 0.0) otherwise. On a site that already
+    has the story the pages share their frame as well, so there the shared text must be most
+    of the longer of this page and that site's page of the story (SAME_PAGE)."""
+    best, best_score = None, 0.0
+    votes = Counter(story_of[line] for line in lines if line in story_of)
+    for candidate in (stories[i] for i, _ in votes.most_common(CANDIDATE_STORIES)):
+        other = candidate.sites.get(id(site), candidate.lines)  # its page on this site
+        shared = [length for line, length in lines.items() if line in other]
+        sizes = (sum(lines.values()), sum(other.values()))
+        on_site = id(site) in candidate.sites
+        score = sum(shared) / (max(sizes) if on_site else min(sizes))
+        if len(shared) >= 2 and score >= (SAME_PAGE if on_site else SAME_STORY) \
+                and score > best_score:
+            best, best_score = candidate, score
+    return best, best_score
 
 
 def _common(n: int, pages: int) -> bool:
@@ -426,12 +516,13 @@ class _Sites(list[_Site]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.having: dict[str, list[_Site]] = {}
+        self.having: dict[int, list[_Site]] = {}
 
-    def find(self, template: frozenset[str]) -> _Site:
+    def find(self, template: frozenset[int]) -> _Site:
         """The site whose template is most like this page's, or a new one."""
         def similarity(site: _Site) -> float:
-            return len(template & site.template) / len(template | site.template)
+            union = template | site.template
+            return len(template & site.template) / len(union) if union else 0.0
 
         hints = (self.having.get(line, ()) for line in template)
         candidates = {id(s): s for sites in hints if len(sites) <= SITE_HINT for s in sites}
@@ -469,7 +560,7 @@ HTML_CLOSE = re.compile(r"</(?:p|div|a|span|li)>", re.IGNORECASE)
 
 def clean(raw: str, *, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     """Clean a raw article, HTML or a text dump (detected), into body text and metadata.
-    Units whose `furniture_key` is in `furniture` (from `site_furniture` over the corpus)
+    Units whose `furniture_key` is in `furniture` (from `corpus_lines` over the corpus)
     are removed as "cross-document".
 
     >>> cleaned = clean(Path("corpus/002_159aca854b71736f.txt").read_text())

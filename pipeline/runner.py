@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.citations import find_credits, parse_references
-from pipeline.clean import Cleaned, clean, furniture_key, site_furniture
+from pipeline.clean import Cleaned, clean, corpus_lines, furniture_key
 from pipeline.ingest import Source, read_source, read_sources
 from pipeline.nlp import model_name
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
@@ -63,6 +63,8 @@ class Job:
     furniture: frozenset[str] = frozenset()  # cross-document lines this document holds
     clean: bool = True
     published: str | None = None
+    near_duplicate_of: str = ""  # the first file of the same story (see corpus_lines)
+    shared_body: float | None = None  # the share of its story lines found in that file
 
     def source(self) -> Source:
         if self.text is None:
@@ -93,7 +95,7 @@ class Summary:
 def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> Result:
     """Process article files (a folder, a file, or a list of them) into tables.
 
-    A first pass over the files finds the lines their sites repeat (`site_furniture`), which
+    A first pass over the files finds the lines their sites repeat (`corpus_lines`), which
     cleaning then removes; the files are read again rather than all held in memory.
 
     >>> result = extract("corpus/")
@@ -188,25 +190,39 @@ def iso_date(value: str | date | None) -> str | None:
 
 
 def corpus_jobs(paths: str | Path | Iterable[str | Path]) -> Iterator[Job]:
-    """A job per article file, with the cross-document furniture lines it holds.
+    """A job per article file, with the cross-document furniture lines it holds and the
+    earlier file that tells the same story, if any.
 
-    Two reads of the corpus: the first finds the furniture (`site_furniture`), the second
-    gives each file the furniture lines found in it, so a new article of a site changes the
-    jobs (and cache keys) of the pages whose furniture it changes, and of no other.
+    Two reads of the corpus: the first finds the furniture and the near-duplicates
+    (`corpus_lines`), the second gives each file the furniture lines found in it, so a new
+    article of a site changes the jobs (and cache keys) of the pages whose furniture it
+    changes, and of no other.
     """
-    furniture = site_furniture(s.text for s in read_sources(paths) if not s.error)
+    readable: list[str] = []
+
+    def texts() -> Iterator[str]:
+        for source in read_sources(paths):
+            if not source.error:
+                readable.append(source.doc_id)
+                yield source.text
+
+    shared = corpus_lines(texts())
+    near = {readable[page]: (readable[first], share)
+            for page, (first, share) in shared.near_duplicates.items()}
     for source in read_sources(paths):
         normalised = furniture_key(source.text)
-        held = frozenset(line for line in furniture if line in normalised)
-        yield Job(source.doc_id, source.path, sha256=source.sha256, furniture=held)
+        held = frozenset(line for line in shared.furniture if line in normalised)
+        story_of, share = near.get(source.doc_id, ("", None))
+        yield Job(source.doc_id, source.path, sha256=source.sha256, furniture=held,
+                  near_duplicate_of=story_of, shared_body=share)
 
 
 def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     """Every job's rows, in input order: from the cache where it has them, else processed
     batch by batch by the chosen engine. Jobs are taken a window at a time (a few batches
     per worker), so memory stays flat; each finished document is committed to the cache
-    at once. Identical files are marked `duplicate_of` the first one (both keep their
-    rows)."""
+    at once. Identical files are marked `duplicate_of` the first one, and copies of one
+    story `near_duplicate_of` its first file (every copy keeps its rows)."""
     model = options.model or model_name()
     version = pipeline_version(model)
     cache = Cache(options.cache) if options.cache else None
@@ -228,7 +244,7 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
                         if cache is not None and done.text is not None:
                             cache.put(keys[i], done.rows, done.text)
                             cache.commit()  # an interrupted run keeps what it finished
-                    _mark_duplicate(done, job, first_with)
+                    _mark_copies(done, job, first_with)
                     yield done
     finally:
         if cache is not None:
@@ -241,11 +257,15 @@ def job_key(version: str, job: Job) -> str:
                         job.clean, job.published)
 
 
-def _mark_duplicate(done: Done, job: Job, first_with: dict[str, str]) -> None:
+def _mark_copies(done: Done, job: Job, first_with: dict[str, str]) -> None:
+    """Marked after the cache, since which file came first depends on the whole corpus."""
+    row = done.rows["documents"][0]
     if job.sha256:
         original = first_with.setdefault(job.sha256, job.doc_id)
         if original != job.doc_id:
-            done.rows["documents"][0]["duplicate_of"] = original
+            row["duplicate_of"] = original
+    if job.near_duplicate_of:
+        row["near_duplicate_of"], row["shared_body"] = job.near_duplicate_of, job.shared_body
 
 
 def _workers(options: Options) -> int:

@@ -84,6 +84,14 @@ TABLES: tuple[Table, ...] = (
             ("error", "string", "Why the file could not be processed."),
             ("duplicate_of", "string",
              "The doc_id of an earlier file with the same bytes (both keep their rows)."),
+            ("near_duplicate_of", "string",
+             "The doc_id of the first file that tells the same story: a copy of a wire story "
+             "on another site, an updated version, or the same bytes (every copy keeps its "
+             "rows; count the rows where this is empty to count each story once)."),
+            ("shared_body", "number",
+             "How alike the two are, 0 to 1: the share of the shorter file's story sentences "
+             "(by length) found in the other (1 for the same text). Compared with the story's "
+             "file from the same site when there is one, and then of the longer file."),
         ),
         ("doc_id",),
     ),

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import pipeline
-from pipeline.clean import clean, furniture_key, site_furniture
+from pipeline.clean import clean, corpus_lines, furniture_key
 
 GAZETTE_MENU = "Home | Local News | Sport | Business | Opinion | Obituaries"
 GAZETTE_FOOTER = ("The Harbour Gazette is published by Quayside Media Ltd, 12 Dock Road, "
@@ -86,7 +86,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def furniture() -> frozenset[str]:
-    return site_furniture(PAGES.values())
+    return corpus_lines(PAGES.values()).furniture
 
 
 def test_lines_a_site_repeats_are_furniture_but_wire_copy_is_not(furniture):
@@ -99,8 +99,8 @@ def test_lines_a_site_repeats_are_furniture_but_wire_copy_is_not(furniture):
 
 def test_one_site_in_a_mixed_folder_still_counts_alone():
     pages = [PAGES["gazette-storm"], PAGES["gazette-school"], PAGES["courier-floods"]]
-    assert furniture_key(GAZETTE_MENU) not in site_furniture(pages)  # 2 Gazette pages only
-    assert site_furniture([]) == frozenset()
+    assert furniture_key(GAZETTE_MENU) not in corpus_lines(pages).furniture  # 2 Gazette pages only
+    assert corpus_lines([]).furniture == frozenset()
 
 
 def test_clean_removes_furniture_as_cross_document_and_keeps_title_and_wire(furniture):
@@ -137,7 +137,7 @@ def test_html_blocks_that_a_site_repeats_are_removed():
         pages.append(page.format(title, title, first, NOTE, second))
     alone = clean(pages[0])
     assert NOTE in alone.text  # trafilatura keeps it inside the article
-    cleaned = clean(pages[0], furniture=site_furniture(pages))
+    cleaned = clean(pages[0], furniture=corpus_lines(pages).furniture)
     assert NOTE not in cleaned.text and "The harbour road was closed" in cleaned.text
     assert [r.reason for r in cleaned.removed if r.text == NOTE] == ["cross-document"]
 
@@ -166,4 +166,4 @@ def test_a_page_that_cannot_be_read_does_not_stop_the_others(monkeypatch):
 
     monkeypatch.setattr(clean_module, "_page_units", fail_on_the_first)
     gazette = [text for name, text in PAGES.items() if name.startswith("gazette")]
-    assert site_furniture(["unreadable", *gazette]) == site_furniture(gazette)
+    assert corpus_lines(["unreadable", *gazette]).furniture == corpus_lines(gazette).furniture

@@ -1,0 +1,218 @@
+"""Nothing lost on a corpus as people collect it: copies of one wire story under the frames
+of many real sites (taken from the dev pages), updated versions of a story, and short
+briefs all keep their whole body, and the copies are linked as near-duplicates."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.clean import clean
+from pipeline.runner import corpus_jobs, extract_to
+
+DEV_PAGES = Path(os.environ.get("NEWS_SHARED", Path(__file__).resolve().parents[2] / "shared")
+                 ) / "data" / "boilerplate_dev.jsonl"
+
+HEADLINE = "Peru Declares Emergency After Floods Kill 12"
+STORY = [
+    "LIMA, Peru (AP) — Peru's government declared a state of emergency in three northern "
+    "regions on Tuesday after floods and mudslides killed at least 12 people and left "
+    "thousands homeless.",
+    "President Dina Boluarte said the army would send helicopters with food and water to "
+    "towns cut off by the swollen rivers in Piura, Tumbes and Lambayeque.",
+    "The national weather service warned that heavy rain would continue through the weekend, "
+    "and officials urged families living near riverbanks to move to shelters.",
+    "Farmers said the water had destroyed rice and lemon crops across thousands of hectares, "
+    "a blow to an economy that depends heavily on agricultural exports.",
+    "Critics in Congress accused the government of failing to clean drainage channels before "
+    "the rainy season, as it had promised after similar floods in 2017.",
+    "A spokesman for the armed forces declined to comment.",
+]
+UPDATES = [
+    "The death toll rose to 15 on Wednesday, the civil defence institute said.",
+    "Rescue teams reached the town of Sullana by boat late on Wednesday.",
+]
+
+
+def site_frames(n: int) -> list[tuple[str, str]]:
+    """The header and footer of n real pages of different sites (told apart by their first
+    line, the site's name or menu): the dump before the first annotated body line and after
+    the last one."""
+    if not DEV_PAGES.is_file():
+        pytest.skip(f"the development data is not at {DEV_PAGES}")
+    frames, sites = [], set()
+    for line in DEV_PAGES.read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        raw = page["raw_text"]
+        site = next((line.strip() for line in raw.splitlines() if line.strip()), "")
+        found = sorted(raw.find(snippet) for snippet in page["with"])
+        if site in sites or len(found) < 2 or found[0] < 0:
+            continue
+        last = raw.find("\n\n", found[-1])
+        frames.append((raw[:raw.rfind("\n\n", 0, found[0]) + 1], raw[last:] if last > 0 else ""))
+        sites.add(site)
+        if len(frames) == n:
+            return frames
+    raise AssertionError(f"only {len(frames)} site frames in the dev pages")
+
+
+def framed(frame: tuple[str, str], *paragraphs: str) -> str:
+    return frame[0] + "\n\n".join(paragraphs) + frame[1]
+
+
+def write(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def cleaned_texts(folder: Path) -> dict[str, str]:
+    """What `make extract` would keep of each page, without the cost of spaCy."""
+    return {job.doc_id: clean(Path(job.path).read_text(encoding="utf-8"),
+                              furniture=job.furniture).text for job in corpus_jobs(folder)}
+
+
+@pytest.mark.parametrize("copies", [2, 3, 10, 50])
+def test_copies_of_a_wire_story_under_other_sites_frames_keep_their_whole_body(
+        tmp_path, copies):
+    frames = site_frames(copies)
+    folder = write(tmp_path, {f"copy-{i:02}": framed(frame, HEADLINE, *STORY)
+                              for i, frame in enumerate(frames)})
+    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    for doc_id, text in cleaned_texts(folder).items():
+        missing = [p for p in STORY if p not in text]
+        assert not missing, (doc_id, missing)
+    linked = [job for job in jobs.values() if job.near_duplicate_of]
+    assert {job.near_duplicate_of for job in linked} == {"copy-00"}
+    assert all(0 < job.shared_body <= 1 for job in linked)
+    # a copy on a sister site of one already holding the story (abc7 beside abc13: one
+    # template) must share most of the longer page to be linked, and is not when its sidebars
+    # are long; its body is kept all the same
+    assert len(linked) >= 0.95 * (copies - 1)
+
+
+def test_the_frame_a_site_repeats_still_goes_when_its_pages_tell_other_stories(tmp_path):
+    """The counter-case: one site's frame around five different stories is furniture."""
+    frame = site_frames(1)[0]
+    stories = [[f"{place} council voted on {day} to spend {n} million soles on new schools, "
+                f"the mayor of {place} told reporters after the session.",
+                f"Teachers in {place} said the money would pay for {n * 3} classrooms and "
+                "that the work should begin before the rainy season starts."]
+               for place, day, n in (("Cusco", "Monday", 4), ("Arequipa", "Tuesday", 7),
+                                     ("Trujillo", "Friday", 2), ("Piura", "Sunday", 9),
+                                     ("Tacna", "Thursday", 5))]
+    folder = write(tmp_path, {f"story-{i}": framed(frame, f"Schools Story {i}", *story)
+                              for i, story in enumerate(stories)})
+    jobs = list(corpus_jobs(folder))
+    assert all(job.furniture for job in jobs)  # the frame's lines were found
+    assert not any(job.near_duplicate_of for job in jobs)
+    for (doc_id, text), story in zip(sorted(cleaned_texts(folder).items()), stories):
+        assert all(paragraph in text for paragraph in story), doc_id
+        assert not any(line in text for line in frame[0].splitlines()[:3] if len(line) > 20)
+
+
+def test_updated_versions_of_a_story_keep_their_whole_body(tmp_path):
+    frame = site_frames(1)[0]
+    versions = {"v1": [HEADLINE, *STORY],
+                "v2": [HEADLINE, STORY[0], UPDATES[0], *STORY[1:]],
+                "v3": ["Peru Floods Kill 15", STORY[0], UPDATES[0], UPDATES[1], *STORY[1:]]}
+    folder = write(tmp_path, {name: framed(frame, *body) for name, body in versions.items()})
+    texts = cleaned_texts(folder)
+    for name, body in versions.items():
+        assert all(p in texts[name] for p in body[1:]), name
+    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    assert jobs["v2"].near_duplicate_of == jobs["v3"].near_duplicate_of == "v1"
+
+
+PLACES = ["Lima", "Cusco", "Arequipa", "Piura", "Iquitos", "Tacna", "Puno", "Huancayo",
+          "Chiclayo", "Trujillo"]
+CLOSINGS = [
+    "A spokesman for the armed forces declined to comment.",
+    "Boluarte has said she will not resign.",
+    "Analysts had expected the decision.",
+    "Police are investigating.",
+    "The ministry did not give a reason for the delay.",
+]
+
+
+def briefs() -> dict[str, list[str]]:
+    """Three-paragraph briefs, each closing with the kind of line a brief ends on."""
+    out = {}
+    for i, place in enumerate(PLACES):
+        out[f"brief-{i}"] = [
+            f"Protest Blocks Roads Near {place}",
+            f"Hundreds of farmers blocked the main roads into {place} on {('Monday', 'Friday')[i % 2]} "
+            f"to demand lower fertiliser prices, and {20 + i} trucks were stranded overnight.",
+            f"The regional governor of {place} said talks with the protest leaders would resume "
+            f"on {('Tuesday', 'Saturday')[i % 2]} at the offices of the ombudsman.",
+            CLOSINGS[i % len(CLOSINGS)],
+        ]
+    return out
+
+
+def test_short_briefs_keep_their_last_paragraph_bare_or_in_a_site_frame(tmp_path):
+    frame = site_frames(1)[0]
+    pages = {name: "\n\n".join(body) for name, body in briefs().items()}
+    pages |= {f"framed-{name}": framed(frame, *body) for name, body in briefs().items()}
+    texts = cleaned_texts(write(tmp_path, pages))
+    for name, body in briefs().items():
+        for doc_id in (name, f"framed-{name}"):
+            assert texts[doc_id].endswith(body[-1]), (doc_id, texts[doc_id][-120:])
+
+
+def test_a_closing_line_is_told_from_a_footer_by_what_it_says():
+    body = ("Prices Rise Again\n\nPeru's consumer prices rose 0.4% in March, the statistics "
+            "institute said on Friday, driven by food and transport costs.\n\nThe central bank "
+            "said inflation would return to its target range by the end of the year.\n\n")
+    for footer in ("Follow us on Twitter for the latest news.",
+                   "Jane Doe contributed to this report.",
+                   "Read the full story on our website...",
+                   "Please enable JavaScript to view the comments."):
+        assert footer not in clean(body + footer).text, footer
+    assert clean(body + "Economists had expected a rise of 0.3%.").text.endswith("0.3%.")
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory):
+    """One real run over a corpus mixing all of the above: every file a row, every body kept."""
+    folder = tmp_path_factory.mktemp("mixed")
+    frames = site_frames(10)
+    pages = {f"copy-{i}": framed(frame, HEADLINE, *STORY) for i, frame in enumerate(frames)}
+    pages["copy-exact"] = pages["copy-3"]
+    pages["update"] = framed(frames[0], HEADLINE, STORY[0], UPDATES[0], *STORY[1:])
+    pages |= {name: framed(frames[1], *body) for name, body in briefs().items()}
+    write(folder, pages)
+    out = folder.parent / f"{folder.name}-out"
+    summary = extract_to(folder, out, workers=1)
+    documents = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    return pages, summary, documents.set_index("doc_id"), out
+
+
+def test_every_file_of_the_mixed_corpus_is_one_ok_row_with_its_whole_body(mixed_run):
+    pages, summary, documents, out = mixed_run
+    assert summary.documents == len(pages) and summary.errors == 0
+    assert sorted(documents.index) == sorted(pages) and set(documents.status) == {"ok"}
+    bodies = {name: STORY for name in pages if name.startswith("copy")}
+    bodies["update"] = [STORY[0], UPDATES[0], *STORY[1:]]
+    bodies |= {name: body[1:] for name, body in briefs().items()}
+    for doc_id, body in bodies.items():
+        text = (out / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        assert all(paragraph in text for paragraph in body), doc_id
+    removed = pd.read_csv(out / "removed.csv", dtype=str, keep_default_na=False)
+    story_lines = set(STORY) | set(UPDATES)
+    assert not story_lines & set(removed.text)
+
+
+def test_copies_are_linked_so_a_story_can_be_counted_once(mixed_run):
+    documents = mixed_run[2]
+    copies = documents[documents.index.str.startswith("copy") | (documents.index == "update")]
+    assert set(copies.near_duplicate_of) == {"", "copy-0"}
+    assert (copies.near_duplicate_of == "").sum() == 1  # one story
+    assert copies.loc["copy-exact", "duplicate_of"] == "copy-3"
+    assert float(copies.loc["copy-exact", "shared_body"]) >= 0.5
+    briefs_rows = documents[documents.index.str.startswith("brief")]
+    assert (briefs_rows.near_duplicate_of == "").all()  # same frame, other stories

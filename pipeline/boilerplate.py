@@ -467,8 +467,9 @@ def with_closing_sentences(units: list[Unit], decided: list[bool]) -> list[bool]
     has a sentence that opens with an imperative ("Watch this space!", "Please enable ..."),
     names the site ("The Gazette is ..."), credits the staff, is a teaser cut short, or
     carries a link, a copyright or a furniture phrase (a rule)."""
+    ends = [i for i, k in enumerate(decided) if k and (i + 1 == len(units) or not decided[i + 1])]
     decided = list(decided)
-    for end in [i for i, k in enumerate(decided) if k and not decided[i + 1:i + 2] == [True]]:
+    for end in ends:
         for i in range(end + 1, min(len(units), end + 1 + CLOSING)):
             if decided[i] or not _story_sentence(units[i]):
                 break

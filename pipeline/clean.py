@@ -417,7 +417,8 @@ class _Site:
 class _Story:
     first: int  # its first page
     lines: dict[int, int]  # the story lines (hash -> length) of its first page
-    sites: dict[int, dict[int, int]] = field(default_factory=dict)  # site id -> its page's
+    # the sites it was counted on (by id), each with the story lines of its page there
+    sites: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 def corpus_lines(texts: Iterable[str]) -> CorpusLines:
@@ -429,16 +430,14 @@ def corpus_lines(texts: Iterable[str]) -> CorpusLines:
     corpus holds: copies and updated versions of one wire story share their paragraphs
     because they are one story, not because those paragraphs are furniture, so 50 copies of
     it keep their whole body. A page tells the story of an earlier page when their story
-    lines (sentences of STORY_WORDS words or more) are mostly the same (SAME_STORY).
+    lines (sentences of STORY_WORDS words or more) are mostly the same (`_same_story`).
 
     A site is a set of pages with one template: a page joins the site whose first page shares
     the most of its short non-sentence lines (menus, section names, footer links), if the
-    Jaccard index reaches SAME_SITE, and else starts a site; a copy of a story is placed by
-    the template lines it does not share with the story's first page (its own menus, not the
-    story's headline). Not the publisher, found only by cleaning and rarely in a dump; not a
-    domain, which a w3m dump seldom prints and which it prints for other sites too; not the
-    folder, since folders mix sites (corpus/ does). Lines are counted as hashes; only
-    repeated ones keep text.
+    Jaccard index reaches SAME_SITE, and else starts a site. Not the publisher, found only by
+    cleaning and rarely in a dump; not a domain, which a w3m dump seldom prints and which it
+    prints for other sites too; not the folder, since folders mix sites (corpus/ does).
+    Lines are counted as hashes; only repeated ones keep text.
     """
     sites = _Sites()
     stories: list[_Story] = []

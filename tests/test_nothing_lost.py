@@ -143,12 +143,13 @@ def briefs() -> dict[str, list[str]]:
     """Three-paragraph briefs, each closing with the kind of line a brief ends on."""
     out = {}
     for i, place in enumerate(PLACES):
+        day, next_day = (("Monday", "Tuesday"), ("Friday", "Saturday"))[i % 2]
         out[f"brief-{i}"] = [
             f"Protest Blocks Roads Near {place}",
-            f"Hundreds of farmers blocked the main roads into {place} on {('Monday', 'Friday')[i % 2]} "
-            f"to demand lower fertiliser prices, and {20 + i} trucks were stranded overnight.",
+            f"Hundreds of farmers blocked the main roads into {place} on {day} to demand "
+            f"lower fertiliser prices, and {20 + i} trucks were stranded overnight.",
             f"The regional governor of {place} said talks with the protest leaders would resume "
-            f"on {('Tuesday', 'Saturday')[i % 2]} at the offices of the ombudsman.",
+            f"on {next_day} at the offices of the ombudsman.",
             CLOSINGS[i % len(CLOSINGS)],
         ]
     return out

@@ -212,7 +212,8 @@ def _heading(doc, own: dict[str, list]) -> str:
 def _document(doc, own: dict[str, list], text: str) -> str:
     fields = [("published", doc.published), ("modified", doc.modified),
               ("publisher", doc.publisher), ("section", doc.section), ("byline", doc.byline),
-              ("file", doc.path), ("same bytes as", doc.duplicate_of)]
+              ("file", doc.path), ("same bytes as", doc.duplicate_of),
+              ("same story as", doc.near_duplicate_of)]
     metadata = " · ".join(f"{name}: {escaped(value)}" for name, value in fields
                           if escaped(value))
     marked = highlight(text, own["mentions"], own["dates"], own["sentences"])

@@ -4,17 +4,16 @@ briefs all keep their whole body, and the copies are linked as near-duplicates."
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from evaluation.tasks import DATA
 from pipeline.clean import clean
 from pipeline.runner import corpus_jobs, extract_to
 
-DEV_PAGES = Path(os.environ.get("NEWS_SHARED", Path(__file__).resolve().parents[2] / "shared")
-                 ) / "data" / "boilerplate_dev.jsonl"
+DEV_PAGES = DATA / "boilerplate_dev.jsonl"
 
 HEADLINE = "Peru Declares Emergency After Floods Kill 12"
 STORY = [

@@ -147,6 +147,8 @@ def test_a_second_run_is_refused_while_another_holds_the_folder(previous, capsys
         holder.communicate("", timeout=30)
     assert extract(corpus, out) == cli.EXIT_OK  # the lock went with the process
     assert not live.exists()
+    with outfolder.hold(out), pytest.raises(outfolder.OutputUnusable, match="another run"):
+        extract_to(corpus, out)  # one process, two runs: still one at a time
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "folder"])
@@ -217,19 +219,20 @@ def disk_full(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def test_a_full_disk_while_writing_the_rows_leaves_the_previous_tables(
-        previous, capsys, monkeypatch):
+@pytest.mark.parametrize("failing", ["open", "write_text"])  # the tables' files, a text
+def test_a_full_disk_while_staging_leaves_the_previous_tables(
+        previous, failing, capsys, monkeypatch):
     corpus, out = previous
     before = tables_bytes(out) | {"datapackage.json": (out / "datapackage.json").read_bytes()}
     (out / "text" / "lima-raid.txt").unlink()  # so the run writes that text again
-    real_write_text = Path.write_text
+    real = getattr(Path, failing)
 
-    def write_text(path: Path, *args, **kwargs):
+    def full_in_staging(path: Path, *args, **kwargs):
         if outfolder.STAGING_PREFIX in str(path):
             disk_full()
-        return real_write_text(path, *args, **kwargs)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(Path, failing, full_in_staging)
     assert extract(corpus, out) == cli.EXIT_WRITE
     assert "the disk is full" in one_error_line(capsys)
     assert before == tables_bytes(out) | {

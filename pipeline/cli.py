@@ -26,7 +26,7 @@ EXIT_STATUS = {
     EXIT_OUTPUT: "output folder unusable: a file, not writable, or locked by another run",
     EXIT_MODEL: "spaCy model not installed",
     EXIT_ENGINE: "Dask scheduler unreachable, or Dask not installed",
-    EXIT_WRITE: "writing failed (disk full): the previous tables are unchanged",
+    EXIT_WRITE: "disk full, or another OS error (a file that cannot be written or read)",
     EXIT_INTERRUPTED: "interrupted: the previous tables are unchanged; the next run resumes",
 }
 # A failure of the whole run is one line on stderr and its exit status, most specific first.

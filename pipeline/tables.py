@@ -573,8 +573,9 @@ class TableWriter:
     quoted (RFC 4180 allows it), so LibreOffice's "Format quoted field as text" keeps
     all of them text ("000123", "1990") and its default separators, which include the
     semicolon and the tab, cannot split one. `xlsx` also writes `WORKBOOK`
-    (`write_workbook`); without it, `commit()` removes an older one, so the folder never
-    holds two versions of the tables.
+    (`write_workbook`); without it, `commit()` removes an older one, and the text of a
+    document no longer in the tables, so the folder never holds two versions of them. An
+    OSError while the tables are staged (a full disk) is `WriteFailed`.
     """
 
     def __init__(self, out: Path, *, neutralise: bool = True, bom: bool = True,

@@ -8,7 +8,10 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 import sqlite3
+import sys
+import time
 from pathlib import Path
 
 import spacy
@@ -16,6 +19,7 @@ import spacy
 from pipeline.resources import MODELS
 
 PACKAGE = Path(__file__).resolve().parent
+SQLITE_FILES = ("", "-journal", "-wal", "-shm")  # a database and the files beside it
 
 
 @functools.cache
@@ -48,12 +52,16 @@ class Cache:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(path)
-        self.connection.execute(
-            "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, rows TEXT, text TEXT)")
-        self.connection.execute(  # the last run into each output folder
-            "CREATE TABLE IF NOT EXISTS runs (out TEXT PRIMARY KEY, key TEXT, files TEXT, "
-            "summary TEXT)")
+        try:
+            self.connection = _opened(path)
+        except sqlite3.DatabaseError as error:  # damaged, not SQLite, a folder, unreadable
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            for suffix in SQLITE_FILES:  # a stale journal would be replayed into the new one
+                if (part := path.with_name(path.name + suffix)).exists():
+                    os.replace(part, aside.with_name(aside.name + suffix))
+            print(f"warning: the cache {path} cannot be used ({error}): set aside as "
+                  f"{aside.name}; the documents are processed again", file=sys.stderr)
+            self.connection = _opened(path)
 
     def get(self, key: str) -> tuple[dict, str] | None:
         found = self.connection.execute(
@@ -86,6 +94,23 @@ class Cache:
     def close(self) -> None:
         self.connection.commit()
         self.connection.close()
+
+
+def _opened(path: Path) -> sqlite3.Connection:
+    """A connection to a checked cache (a quick integrity check: a cache file is small)."""
+    connection = sqlite3.connect(path)
+    try:
+        if connection.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise sqlite3.DatabaseError("damaged database")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, rows TEXT, text TEXT)")
+        connection.execute(  # the last run into each output folder
+            "CREATE TABLE IF NOT EXISTS runs (out TEXT PRIMARY KEY, key TEXT, files TEXT, "
+            "summary TEXT)")
+    except sqlite3.DatabaseError:
+        connection.close()
+        raise
+    return connection
 
 
 def files_digest(out: Path) -> str:

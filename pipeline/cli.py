@@ -3,17 +3,36 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline import report
-from pipeline.runner import Options, extract_to
+from pipeline.nlp import ModelMissing
+from pipeline.outfolder import OutputUnusable
+from pipeline.runner import EngineUnreachable, Options, extract_to
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_OUTPUT, EXIT_MODEL, EXIT_ENGINE, EXIT_WRITE = range(7)
+EXIT_INTERRUPTED = 130
+EXIT_STATUS = {
+    EXIT_OK: "every document processed",
+    EXIT_SOME_FAILED: "some documents failed (see documents.csv)",
+    EXIT_USAGE: "usage: a bad option, no such input, no article files",
+    EXIT_OUTPUT: "output folder unusable: a file, not writable, or locked by another run",
+    EXIT_MODEL: "spaCy model not installed",
+    EXIT_ENGINE: "Dask scheduler unreachable, or Dask not installed",
+    EXIT_WRITE: "disk full, or another OS error (a file that cannot be written or read)",
+    EXIT_INTERRUPTED: "interrupted: the previous tables are unchanged; the next run resumes",
+}
+# A failure of the whole run is one line on stderr and its exit status, most specific first.
+FAILURES = {OutputUnusable: EXIT_OUTPUT, ModelMissing: EXIT_MODEL,
+            EngineUnreachable: EXIT_ENGINE, FileNotFoundError: EXIT_USAGE,
+            ValueError: EXIT_USAGE, OSError: EXIT_WRITE, sqlite3.OperationalError: EXIT_WRITE}
 CACHE_FILE = ".cache.sqlite"  # in the output folder
 
 
@@ -30,11 +49,13 @@ def parser() -> argparse.ArgumentParser:
             "Clean each article file (.txt, .html, .htm, .md), run spaCy and our extractors, "
             "and write documents, sentences, entities, mentions, dates, events, citations and "
             "removed CSV tables, the cleaned texts (text/), datapackage.json and report.html. "
-            "Exit status: 0 all documents processed, 1 some failed (see documents.csv), "
-            "130 interrupted (the previous tables are left as they were), "
-            "2 usage error."
+            "One run at a time writes to an output folder (OUT/.lock)."
         ),
+        epilog="Exit status:\n" + "\n".join(
+            f"  {code:>3}  {meaning}" for code, meaning in EXIT_STATUS.items()),
+        formatter_class=_Formatter,
     )
+    extract_cmd.set_defaults(command_parser=extract_cmd)
     extract_cmd.add_argument(
         "paths", nargs="*", default=["corpus"], metavar="PATH",
         help="article files or folders (searched recursively); default: corpus/",
@@ -95,6 +116,15 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Wraps the description and the options' help, keeps the exit status table's lines."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("Exit status:"):
+            return text
+        return super()._fill_text(text, width, indent)
+
+
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: the old tables stay
 
@@ -113,23 +143,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.monotonic()
     signal.signal(signal.SIGTERM, _stop)
     out = Path(args.out)
+    try:  # the library checks the settings; here a bad one is a usage error (exit 2)
+        settings = Options(model=args.model, batch_size=args.batch_size, workers=args.workers,
+                           engine=args.engine, scheduler=args.scheduler,
+                           cache=None if args.no_cache else out / CACHE_FILE)
+    except ValueError as error:
+        args.command_parser.error(str(error))
     try:
         summary = extract_to(
-            args.paths, out, model=args.model, batch_size=args.batch_size,
-            workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-            cache=None if args.no_cache else out / CACHE_FILE, neutralise=not args.keep_formulas,
-            bom=not args.no_bom, xlsx=args.format == "xlsx", progress=_progress(args.quiet))
-    except (FileNotFoundError, RuntimeError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+            args.paths, out, neutralise=not args.keep_formulas, bom=not args.no_bom,
+            xlsx=args.format == "xlsx", progress=_progress(args.quiet), **asdict(settings))
+        if args.no_report:
+            (out / report.REPORT_FILE).unlink(missing_ok=True)
+        else:
+            report.write(out)  # redrawn when the tables changed or the page is gone
     except KeyboardInterrupt:
         print("interrupted: the previous tables are unchanged; run again to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
-    if args.no_report:
-        (out / report.REPORT_FILE).unlink(missing_ok=True)
-    else:
-        report.write(out)  # redrawn when the tables changed or the page is gone, re-run or not
+    except tuple(FAILURES) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return next(code for kind, code in FAILURES.items() if isinstance(error, kind))
     failed = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
     for row in failed[failed["status"] == "error"].itertuples():
         print(f"failed: {row.path}: {row.error}", file=sys.stderr)

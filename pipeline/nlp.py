@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import spacy
 import srsly
@@ -71,12 +72,30 @@ def make_longest_ents_filter():
     return longest
 
 
-def model_name() -> str:
-    """The first installed English model package, by import name."""
+class ModelMissing(RuntimeError):
+    """The spaCy model to load is not installed."""
+
+
+def model_name(model: str | None = None) -> str:
+    """`model` if it is installed (a package or a model folder), else with no `model` the
+    first installed English model package; checked before a run starts, so a missing model
+    is one clear error and not a failure in every worker."""
+    if model:
+        if Path(model).is_dir() or _installed(model):
+            return model
+        raise ModelMissing(f"the spaCy model {model!r} is not installed (pip install it, or "
+                           "name another with --model)")
     for name in MODEL_NAMES:
-        if importlib.util.find_spec(name) is not None:
+        if _installed(name):
             return name
-    raise RuntimeError(INSTALL_HINT)
+    raise ModelMissing(INSTALL_HINT)
+
+
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # "a.b" with no package "a", "" or a relative name
+        return False
 
 
 def load(model: str | None = None) -> Language:
@@ -92,7 +111,7 @@ def load(model: str | None = None) -> Language:
     """
     from pipeline import citations, claims, dates, entities, events  # noqa: F401  (factories)
 
-    nlp = spacy.load(model or model_name())
+    nlp = spacy.load(model_name(model))
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         [*nlp.Defaults.infixes, *CITATION_MARKER_INFIXES]
     ).finditer

@@ -83,8 +83,11 @@ def write(out: str | Path) -> Path:
             if meta in page.read(1000):
                 return path
     partial = path.with_name(f".{REPORT_FILE}.partial")  # never a half-written page
-    partial.write_text(render(Result.read_csv(out), meta=meta), encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        partial.write_text(render(Result.read_csv(out), meta=meta), encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)  # a full disk leaves no part of a page behind
     return path
 
 

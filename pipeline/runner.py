@@ -27,11 +27,19 @@ from pipeline.citations import find_credits, parse_references
 from pipeline.clean import Cleaned, clean, corpus_lines, furniture_key
 from pipeline.ingest import Source, read_source, read_sources
 from pipeline.nlp import model_name
+from pipeline.outfolder import hold
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
 from pipeline.workbook import WORKBOOK
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 RAW_LIMIT = 10  # a raw page may be this many times what spaCy takes at once (max_length)
+ENGINES = ("local", "dask")
+MINIMUM = {"batch_size": 1, "workers": 0}  # the least each count of `Options` may be
+DASK_CONNECT_SECONDS = 10  # a scheduler that does not answer by then is reported unreachable
+
+
+class EngineUnreachable(ConnectionError):
+    """The Dask scheduler does not answer, or Dask is not installed."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,19 @@ class Options:
     engine: str = "local"  # or "dask"
     scheduler: str | None = None  # the Dask scheduler's address ("tcp://host:8786")
     cache: Path | None = None  # SQLite file of finished documents; None: no cache
+
+    def __post_init__(self) -> None:
+        """Refuse settings a run cannot work with (a batch of no documents would write empty
+        tables and have the cache remember them as the run's result)."""
+        for name, least in MINIMUM.items():
+            value = getattr(self, name)
+            if type(value) is not int or value < least:
+                raise ValueError(f"{name} must be a whole number of at least {least}, "
+                                 f"not {value!r}")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.scheduler and self.engine != "dask":
+            raise ValueError("a scheduler is only for engine dask")
 
 
 @dataclass(frozen=True)
@@ -113,36 +134,39 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     the run has finished (an interrupted run leaves them as they were, and with a cache
     the next run resumes where this one stopped). `xlsx` also writes the workbook
     (`TableWriter`). `progress(iterable, total)` may wrap the stream of finished documents
-    (a progress bar).
+    (a progress bar). One run at a time writes to `out` (`outfolder.hold`); a run-level
+    failure raises, the previous tables left whole: `ValueError` (bad options),
+    `ModelMissing`, `OutputUnusable`, `EngineUnreachable`, `WriteFailed` (a full disk).
 
     >>> extract_to("corpus/", "outputs/", cache=Path("outputs/.cache.sqlite")).errors
     """
+    settings, out = Options(**options), Path(out)
+    version = pipeline_version(model_name(settings.model))
     jobs = list(corpus_jobs(paths))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
-    settings = Options(**options)
-    version = pipeline_version(settings.model or model_name())
     run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom,
                            xlsx)
-    if (settings.cache and (not xlsx or (Path(out) / WORKBOOK).exists())
-            and (unchanged := Cache(settings.cache).last_run(Path(out), run_key))):
-        return Summary(**unchanged)  # the same inputs gave the tables that are there
-    summary = Summary()
-    writer = TableWriter(Path(out), neutralise=neutralise, bom=bom, xlsx=xlsx)
-    try:
-        finished = run(iter(jobs), settings)
-        for done in progress(finished, len(jobs)) if progress else finished:
-            writer.add(done.rows, {done.doc_id: done.text} if done.text is not None else {})
-            summary.documents += 1
-            summary.errors += any(r["status"] == "error" for r in done.rows["documents"])
-            summary.from_cache += done.from_cache
-        writer.commit()
-    finally:
-        writer.discard()
-    summary.rows = writer.counts
-    if settings.cache:
-        Cache(settings.cache).record_run(Path(out), run_key, asdict(summary)
-                                         | {"from_cache": summary.documents})
+    with hold(out):
+        if (settings.cache and (not xlsx or (out / WORKBOOK).exists())
+                and (unchanged := Cache(settings.cache).last_run(out, run_key))):
+            return Summary(**unchanged)  # the same inputs gave the tables that are there
+        summary = Summary()
+        writer = TableWriter(out, neutralise=neutralise, bom=bom, xlsx=xlsx)
+        try:
+            finished = run(iter(jobs), settings)
+            for done in progress(finished, len(jobs)) if progress else finished:
+                writer.add(done.rows, {done.doc_id: done.text} if done.text is not None else {})
+                summary.documents += 1
+                summary.errors += any(r["status"] == "error" for r in done.rows["documents"])
+                summary.from_cache += done.from_cache
+            writer.commit()
+        finally:
+            writer.discard()
+        summary.rows = writer.counts
+        if settings.cache:
+            Cache(settings.cache).record_run(out, run_key, asdict(summary)
+                                             | {"from_cache": summary.documents})
     return summary
 
 
@@ -223,7 +247,7 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     per worker), so memory stays flat; each finished document is committed to the cache
     at once. Identical files are marked `duplicate_of` the first one, and copies of one
     story `near_duplicate_of` its first file (every copy keeps its rows)."""
-    model = options.model or model_name()
+    model = model_name(options.model)
     version = pipeline_version(model)
     cache = Cache(options.cache) if options.cache else None
     first_with: dict[str, str] = {}
@@ -283,10 +307,7 @@ class _Engine:
     def __enter__(self) -> Callable[[Iterable[list[Job]]], Iterator[list[Done]]]:
         work = functools.partial(process_batch, model=self.model)
         if self.options.engine == "dask":
-            from distributed import Client  # optional extra: pip install .[dask]
-
-            self.client = Client(self.options.scheduler) if self.options.scheduler else Client()
-            client = self.client
+            client = self.client = _dask_client(self.options.scheduler)
 
             def on_cluster(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
                 futures = client.map(work, list(batches), pure=False)
@@ -294,8 +315,6 @@ class _Engine:
                     yield future.result()
                     future.release()
             return on_cluster
-        if self.options.engine != "local":
-            raise ValueError(f"engine must be local or dask, not {self.options.engine!r}")
         if _workers(self.options) == 1:
             return lambda batches: map(work, batches)
 
@@ -317,6 +336,21 @@ class _Engine:
             self.pool.join()
         if self.client is not None:
             self.client.close()
+
+
+def _dask_client(scheduler: str | None):
+    """A client of the scheduler at `scheduler`, else of a new cluster on this machine."""
+    try:
+        from distributed import Client  # optional extra: pip install .[dask]
+    except ImportError:
+        raise EngineUnreachable("engine dask needs Dask: pip install .[dask]") from None
+    if not scheduler:
+        return Client()
+    try:
+        return Client(scheduler, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as error:  # refused, timed out, bad address
+        raise EngineUnreachable(f"cannot reach the Dask scheduler {scheduler}: "
+                                f"{error}") from error
 
 
 def _worker_pool(workers: int, model: str) -> multiprocessing.pool.Pool:

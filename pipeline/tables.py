@@ -5,11 +5,13 @@ Schemas live here and only here; the CSV writer, `datapackage.json` and the test
 from __future__ import annotations
 
 import bisect
+import contextlib
+import errno
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from pipeline.citations import Citation, find_markers
 from pipeline.clean import Cleaned
 from pipeline.display import show, summary
 from pipeline.ingest import Source
+from pipeline.outfolder import STAGING_PREFIX, WriteFailed, hold
 from pipeline.workbook import WORKBOOK, write_workbook
 
 MULTI_VALUE_SEPARATOR = " | "
@@ -498,18 +501,19 @@ class Result:
         (with `xlsx`, also the workbook `tables.xlsx`).
 
         Files are written under temporary names and renamed at the end, so a crash never
-        leaves a half-written table over a good one. `neutralise`, `bom` and `xlsx`: see
-        `TableWriter`.
+        leaves a half-written table over a good one; the folder is locked meanwhile (`hold`).
+        `neutralise`, `bom` and `xlsx`: see `TableWriter`.
 
         >>> result.to_csv("outputs/")
         """
-        writer = TableWriter(Path(out_dir), neutralise=neutralise, bom=bom, xlsx=xlsx)
-        try:
-            writer.add({name: df.to_dict("records") for name, df in self.tables().items()},
-                       self.texts)
-            writer.commit()
-        finally:
-            writer.discard()
+        with hold(Path(out_dir)):  # no other run writes there meanwhile
+            writer = TableWriter(Path(out_dir), neutralise=neutralise, bom=bom, xlsx=xlsx)
+            try:
+                writer.add({name: df.to_dict("records") for name, df in self.tables().items()},
+                           self.texts)
+                writer.commit()
+            finally:
+                writer.discard()
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
@@ -569,43 +573,52 @@ class TableWriter:
     quoted (RFC 4180 allows it), so LibreOffice's "Format quoted field as text" keeps
     all of them text ("000123", "1990") and its default separators, which include the
     semicolon and the tab, cannot split one. `xlsx` also writes `WORKBOOK`
-    (`write_workbook`); without it, `commit()` removes an older one, so the folder never
-    holds two versions of the tables.
+    (`write_workbook`); without it, `commit()` removes an older one, and the text of a
+    document no longer in the tables, so the folder never holds two versions of them. An
+    OSError while the tables are staged (a full disk) is `WriteFailed`.
     """
 
     def __init__(self, out: Path, *, neutralise: bool = True, bom: bool = True,
                  xlsx: bool = False) -> None:
         self.out, self.neutralise, self.xlsx = out, neutralise, xlsx
         out.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(dir=out, prefix=".staging-"))
-        (self.staging / "text").mkdir()
+        self.staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
         self.counts = {table.name: 0 for table in TABLES}
         self.files = {}
-        for table in TABLES:
-            handle = (self.staging / f"{table.name}.csv").open("w", encoding="utf-8", newline="")
-            handle.write(("\ufeff" if bom else "") + ",".join(table.column_names) + "\n")
-            self.files[table.name] = handle
+        self.texts: set[str] = set()  # the text files of this run's documents
+        with self._writing():
+            (self.staging / "text").mkdir()
+            for table in TABLES:
+                handle = (self.staging / f"{table.name}.csv").open("w", encoding="utf-8",
+                                                                    newline="")
+                self.files[table.name] = handle
+                handle.write(("\ufeff" if bom else "") + ",".join(table.column_names) + "\n")
 
     def add(self, rows: Rows, texts: dict[str, str]) -> None:
-        for table in TABLES:
-            columns = [(c.name, _formatter(c.type, self.neutralise)) for c in table.columns]
-            write = self.files[table.name].write
-            for row in rows.get(table.name, ()):
-                write(",".join([cell(row.get(name)) for name, cell in columns]) + "\n")
-                self.counts[table.name] += 1
-        for doc_id, text in texts.items():
-            name = f"{doc_id}.txt"
-            if not _holds(self.out / "text" / name, text):  # a re-run rewrites no text
-                (self.staging / "text" / name).write_text(text, encoding="utf-8")
+        with self._writing():
+            for table in TABLES:
+                columns = [(c.name, _formatter(c.type, self.neutralise)) for c in table.columns]
+                write = self.files[table.name].write
+                for row in rows.get(table.name, ()):
+                    write(",".join([cell(row.get(name)) for name, cell in columns]) + "\n")
+                    self.counts[table.name] += 1
+            for doc_id, text in texts.items():
+                name = f"{doc_id}.txt"
+                self.texts.add(name)
+                if not _holds(self.out / "text" / name, text):  # a re-run rewrites no text
+                    (self.staging / "text" / name).write_text(text, encoding="utf-8")
 
     def commit(self) -> None:
-        for handle in self.files.values():
-            handle.close()
-        (self.staging / "datapackage.json").write_text(
-            json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
-        if self.xlsx:
-            write_workbook(self.staging, self.staging / WORKBOOK, TABLES)
-        else:
+        """Complete the tables in the staging folder, then rename them over the previous
+        ones; the text files of documents no longer in the run go."""
+        with self._writing():
+            for handle in self.files.values():
+                handle.close()  # a full disk may only show here, flushing the last rows
+            (self.staging / "datapackage.json").write_text(
+                json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+            if self.xlsx:
+                write_workbook(self.staging, self.staging / WORKBOOK, TABLES)
+        if not self.xlsx:
             (self.out / WORKBOOK).unlink(missing_ok=True)
         (self.out / "text").mkdir(exist_ok=True)
         for text in (self.staging / "text").iterdir():
@@ -613,11 +626,28 @@ class TableWriter:
         for written in self.staging.iterdir():
             if written.is_file():
                 os.replace(written, self.out / written.name)
+        for text in (self.out / "text").glob("*.txt"):
+            if text.name not in self.texts:
+                text.unlink()
 
     def discard(self) -> None:
         for handle in self.files.values():
-            handle.close()
+            with contextlib.suppress(OSError):  # the error that stopped the run is raised
+                handle.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """An OSError while the tables are staged (a full disk) becomes `WriteFailed`, with
+        the staging folder removed: the previous tables are still whole."""
+        try:
+            yield
+        except OSError as error:
+            self.discard()
+            reason = ("the disk is full" if error.errno == errno.ENOSPC
+                      else error.strerror or str(error))
+            raise WriteFailed(f"cannot write the tables to {self.out}: {reason}; the "
+                              "previous tables are unchanged") from error
 
 
 def _holds(path: Path, text: str) -> bool:

@@ -4,7 +4,8 @@ the source of truth)."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -18,7 +19,8 @@ from openpyxl.utils import get_column_letter
 WORKBOOK = "tables.xlsx"
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows a sheet, the header's included
 XLSX_MAX_CHARS = 32_767  # Excel's characters a cell
-XLSX_CUT = " … [cut at Excel's 32,767 characters a cell: the CSV has it whole]"
+XLSX_CUT = " … [truncated: {:,} characters; see the CSV]"  # ends a cut cell
+CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own limit is 131,072 characters a field
 # Excel's calendar starts in 1900 and counts a 29 February 1900 that never was: an earlier
 # day stays ISO text.
 XLSX_FIRST_DAY = date(1900, 3, 1)
@@ -33,7 +35,24 @@ def write_workbook(folder: str | Path, path: str | Path, tables: Iterable) -> No
     sheets "mentions (2)", ...; a text past its characters a cell is cut, saying so. Text
     keeps the CSV's neutralising apostrophe; with `--keep-formulas` a cell "=..." is still
     text."""
-    folder, workbook = Path(folder), openpyxl.Workbook(write_only=True)
+    workbook = openpyxl.Workbook(write_only=True)
+    with _long_fields():
+        _write_sheets(workbook, Path(folder), tables)
+    workbook.save(path)
+
+
+@contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read a cell of any length (a removed line of a minified page can
+    be a megabyte), as the CSVs hold them, for as long as the workbook is built."""
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _write_sheets(workbook, folder: Path, tables: Iterable) -> None:
     per_sheet = XLSX_MAX_ROWS - 1
     for table in tables:
         source = folder / f"{table.name}.csv"
@@ -50,7 +69,6 @@ def write_workbook(folder: str | Path, path: str | Path, tables: Iterable) -> No
                 values = [to(text) for to, text in zip(convert, row)]
                 sheet.append([_text_cell(sheet, v) if isinstance(v, str) and v[:1] == "="
                               else v for v in values])  # openpyxl would make it a formula
-    workbook.save(path)
 
 
 def _sheet(workbook, name: str, header: list[str], widths: list[int]):
@@ -82,7 +100,8 @@ def _column_widths(path: Path, sample: int = 1000) -> list[int]:
 def _xlsx_text(text: str) -> str | None:
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)  # control characters XML cannot hold
     if len(text) > XLSX_MAX_CHARS:
-        return text[:XLSX_MAX_CHARS - len(XLSX_CUT)] + XLSX_CUT
+        cut = XLSX_CUT.format(len(text))
+        return text[:XLSX_MAX_CHARS - len(cut)] + cut
     return text or None
 
 

@@ -105,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
         "apostrophe that stops a spreadsheet running them (CSV injection)",
     )
     extract_cmd.add_argument(
+        "--follow-links", action="store_true",
+        help="read symbolic links that lead out of the input folders (and descend into "
+        "linked folders); without it such a link is an error row",
+    )
+    extract_cmd.add_argument(
         "--no-report", action="store_true",
         help="do not write OUT/report.html, the page to read the run in a browser (and "
         "remove an older one, which would show other tables)",
@@ -152,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         summary = extract_to(
             args.paths, out, neutralise=not args.keep_formulas, bom=not args.no_bom,
-            xlsx=args.format == "xlsx", progress=_progress(args.quiet), **asdict(settings))
+            xlsx=args.format == "xlsx", progress=_progress(args.quiet),
+            follow_links=args.follow_links, **asdict(settings))
         if args.no_report:
             (out / report.REPORT_FILE).unlink(missing_ok=True)
         else:

@@ -24,8 +24,8 @@ from spacy.tokens import Doc
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.citations import find_credits, parse_references
-from pipeline.clean import Cleaned, clean, corpus_lines, furniture_key
-from pipeline.ingest import Source, read_source, read_sources
+from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
+from pipeline.ingest import Source, read_source, read_sources, strip_controls
 from pipeline.nlp import model_name
 from pipeline.outfolder import hold
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
@@ -75,7 +75,8 @@ class Options:
 
 @dataclass(frozen=True)
 class Job:
-    """One document to process: the worker reads `path` itself unless `text` is given."""
+    """One document to process: the worker reads `path` itself unless `text` is given, or
+    `error` says why it is not to be read (a link out of the input folder)."""
 
     doc_id: str
     path: str
@@ -85,12 +86,17 @@ class Job:
     clean: bool = True
     published: str | None = None
     near_duplicate_of: str = ""  # the first file of the same story (see corpus_lines)
-    shared_body: float | None = None  # the share of its story lines found in that file
+    shared_body: float | None = None  # how alike the two are (see corpus_lines)
+    error: str = ""
 
     def source(self) -> Source:
+        if self.error:
+            return Source(self.doc_id, self.path, "", 0, "", self.error)
         if self.text is None:
             return read_source(Path(self.path), self.doc_id)
-        return Source(self.doc_id, self.path, self.text, len(self.text.encode()), "")
+        # text given as is: its control characters become spaces, so offsets stay right
+        text, repairs = strip_controls(self.text, keep_offsets=True)
+        return Source(self.doc_id, self.path, text, len(self.text.encode()), "", repairs=repairs)
 
 
 @dataclass
@@ -113,36 +119,39 @@ class Summary:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> Result:
+def extract(paths: str | Path | Iterable[str | Path] = "corpus", *, follow_links: bool = False,
+            **options) -> Result:
     """Process article files (a folder, a file, or a list of them) into tables.
 
     A first pass over the files finds the lines their sites repeat (`corpus_lines`), which
-    cleaning then removes; the files are read again rather than all held in memory.
+    cleaning then removes; the files are read again rather than all held in memory. Links
+    that lead out of an input folder are error rows unless `follow_links`.
 
     >>> result = extract("corpus/")
     >>> result.entities[["name", "label"]].head()
     """
-    return _collected(run(corpus_jobs(paths), Options(**options)))
+    return _collected(run(corpus_jobs(paths, follow_links=follow_links), Options(**options)))
 
 
 def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
                neutralise: bool = True, bom: bool = True, xlsx: bool = False,
                progress: Callable[[Iterable[Done], int], Iterable[Done]] | None = None,
-               **options) -> Summary:
+               follow_links: bool = False, **options) -> Summary:
     """Process article files and write the tables to `out` as the documents finish, so
     memory stays flat however large the corpus; the previous tables stay in place until
     the run has finished (an interrupted run leaves them as they were, and with a cache
     the next run resumes where this one stopped). `xlsx` also writes the workbook
     (`TableWriter`). `progress(iterable, total)` may wrap the stream of finished documents
-    (a progress bar). One run at a time writes to `out` (`outfolder.hold`); a run-level
-    failure raises, the previous tables left whole: `ValueError` (bad options),
+    (a progress bar). `out` is never read as input, even inside an input folder;
+    `follow_links` as for `extract`. One run at a time writes to `out` (`outfolder.hold`);
+    a run-level failure raises, the previous tables left whole: `ValueError` (bad options),
     `ModelMissing`, `OutputUnusable`, `EngineUnreachable`, `WriteFailed` (a full disk).
 
     >>> extract_to("corpus/", "outputs/", cache=Path("outputs/.cache.sqlite")).errors
     """
     settings, out = Options(**options), Path(out)
     version = pipeline_version(model_name(settings.model))
-    jobs = list(corpus_jobs(paths))
+    jobs = list(corpus_jobs(paths, exclude=[out], follow_links=follow_links))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
     run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom,
@@ -213,9 +222,11 @@ def iso_date(value: str | date | None) -> str | None:
         ) from None
 
 
-def corpus_jobs(paths: str | Path | Iterable[str | Path]) -> Iterator[Job]:
-    """A job per article file, with the cross-document furniture lines it holds and the
-    earlier file that tells the same story, if any.
+def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[Path] = (),
+                follow_links: bool = False) -> Iterator[Job]:
+    """A job per article file (`read_sources`, which takes `exclude` and `follow_links`), with
+    the cross-document furniture lines it holds and the earlier file that tells the same
+    story, if any.
 
     Two reads of the corpus: the first finds the furniture and the near-duplicates
     (`corpus_lines`), the second gives each file the furniture lines found in it, so a new
@@ -223,9 +234,13 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path]) -> Iterator[Job]:
     changes, and of no other.
     """
     readable: list[str] = []
+    exclude = list(exclude)
+
+    def sources() -> Iterator[Source]:
+        return read_sources(paths, exclude=exclude, follow_links=follow_links)
 
     def texts() -> Iterator[str]:
-        for source in read_sources(paths):
+        for source in sources():
             if not source.error:
                 readable.append(source.doc_id)
                 yield source.text
@@ -233,12 +248,13 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path]) -> Iterator[Job]:
     shared = corpus_lines(texts())
     near = {readable[page]: (readable[first], share)
             for page, (first, share) in shared.near_duplicates.items()}
-    for source in read_sources(paths):
+    for source in sources():
         normalised = furniture_key(source.text)
         held = frozenset(line for line in shared.furniture if line in normalised)
         story_of, share = near.get(source.doc_id, ("", None))
         yield Job(source.doc_id, source.path, sha256=source.sha256, furniture=held,
-                  near_duplicate_of=story_of, shared_body=share)
+                  near_duplicate_of=story_of, shared_body=share,
+                  error="" if source.sha256 else source.error)  # not read: not read again
 
 
 def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
@@ -416,6 +432,8 @@ def _prepare(nlp: Language, source: Source, job: Job):
                          f"{RAW_LIMIT * nlp.max_length:,} a page may have; split the file")
     cleaned = (clean(source.text, furniture=job.furniture) if job.clean
                else Cleaned(text=source.text))
+    # what decoding repaired, as lines of the whole file (line 0)
+    cleaned.removed[:0] = [Removed(0, repair, "control-characters") for repair in source.repairs]
     if not cleaned.text.strip():
         found = "a reference list" if cleaned.references else "menus, links and other furniture"
         raise ValueError(f"no article text left after cleaning: the page is only {found}")

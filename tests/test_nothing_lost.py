@@ -4,6 +4,8 @@ briefs all keep their whole body, and the copies are linked as near-duplicates."
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -216,3 +218,98 @@ def test_copies_are_linked_so_a_story_can_be_counted_once(mixed_run):
     assert float(copies.loc["copy-exact", "shared_body"]) >= 0.5
     briefs_rows = documents[documents.index.str.startswith("brief")]
     assert (briefs_rows.near_duplicate_of == "").all()  # same frame, other stories
+
+
+# --- a folder as scrapers leave it ---------------------------------------------------------
+
+BRIEF = "\n\n".join(briefs()["brief-0"])
+FOLDER: dict[str, bytes] = {
+    "x.txt": BRIEF.encode(),
+    "x.html": f"<html><body><article><h1>Roads</h1><p>{STORY[0]}</p><p>{STORY[1]}</p>"
+              "</article></body></html>".encode(),
+    "x-2.txt": "\n\n".join([HEADLINE, *STORY]).encode(),
+    "utf16.txt": BRIEF.encode("utf-16-le"),
+    "vtab.txt": BRIEF.replace("\n\n", "\v", 1).encode(),
+    "ctrlz.txt": BRIEF.encode() + b"\x1a",
+    "lynx.txt": b"\x1b[1m" + BRIEF.encode().replace(b"\n\n", b"\x1b[0m\n\n", 1),
+    "nul-head.txt": b"\x00" + BRIEF.encode(),
+    "nul-deep.txt": BRIEF.encode().replace(b"trucks", b"tru\x00cks"),
+}
+
+
+@pytest.fixture(scope="module")
+def scraped(tmp_path_factory):
+    """One run over a folder with name collisions, odd encodings and control characters,
+    links to a device, a FIFO and a file outside, a folder that cannot be listed, and the
+    output folder inside it; run twice."""
+    folder = tmp_path_factory.mktemp("scraped")
+    for name, data in FOLDER.items():
+        (folder / name).write_bytes(data)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo.txt")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if isinstance(path, str | os.PathLike) and Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    out = folder / "out"  # inside the input folder
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "scandir", scandir)
+        first = extract_to(folder, out, workers=1)
+        second = extract_to(folder, out, workers=1, cache=out / ".cache.sqlite")
+    documents = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    return first, second, documents.set_index("path"), out, folder
+
+
+def test_every_file_found_is_one_row_and_no_output_is_read_back(scraped):
+    first, second, documents, _, folder = scraped
+    expected = {*FOLDER, "zero.txt", "fifo.txt", "passwd.txt", "locked"}
+    assert {Path(p).relative_to(folder).as_posix() for p in documents.index} == expected
+    assert first.documents == second.documents == len(expected)
+    assert documents.doc_id.is_unique
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("zero.txt", "symlink leads outside the input folder (to /dev/zero)"),
+    ("fifo.txt", "not a regular file"),
+    ("passwd.txt", "symlink leads outside the input folder"),
+    ("locked", "cannot read folder: Permission denied"),
+])
+def test_what_is_not_to_be_read_is_an_error_row_that_says_why(scraped, name, error):
+    documents, folder = scraped[2], scraped[4]
+    row = documents.loc[(folder / name).as_posix()]
+    assert row.status == "error" and error in row.error
+
+
+def test_colliding_names_each_keep_their_own_text(scraped):
+    documents, out, folder = scraped[2], scraped[3], scraped[4]
+    ids = {name: documents.loc[(folder / name).as_posix(), "doc_id"]
+           for name in ("x.txt", "x.html", "x-2.txt")}
+    assert ids == {"x.txt": "x.txt", "x.html": "x.html", "x-2.txt": "x-2"}
+    assert (out / "text" / "x-2.txt").read_text(encoding="utf-8").startswith(HEADLINE)
+    assert STORY[0] in (out / "text" / "x.html.txt").read_text(encoding="utf-8")
+    assert "farmers blocked" in (out / "text" / "x.txt.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["utf16.txt", "vtab.txt", "ctrlz.txt", "lynx.txt",
+                                  "nul-head.txt", "nul-deep.txt"])
+def test_odd_bytes_keep_the_text_and_say_what_was_repaired(scraped, name):
+    documents, out, folder = scraped[2], scraped[3], scraped[4]
+    row = documents.loc[(folder / name).as_posix()]
+    assert row.status == "ok", row.error
+    text = (out / "text" / f"{row.doc_id}.txt").read_text(encoding="utf-8")
+    assert "blocked the main roads into Lima" in text and CLOSINGS[0] in text
+    removed = pd.read_csv(out / "removed.csv", dtype=str, keep_default_na=False)
+    repairs = removed[(removed.doc_id == row.doc_id) & (removed.reason == "control-characters")]
+    assert len(repairs) == (name != "utf16.txt") and set(repairs.line) <= {"0"}
+
+
+def test_no_control_character_reaches_a_table_or_a_text(scraped):
+    out = scraped[3]
+    for path in [*out.glob("*.csv"), *(out / "text").glob("*.txt")]:
+        content = path.read_text(encoding="utf-8-sig")
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", content), path.name

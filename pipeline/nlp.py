@@ -72,6 +72,57 @@ def make_longest_ents_filter():
     return longest
 
 
+PIECE_CHARS = 20_000  # a longer text goes through the model in pieces of about this size
+
+
+def new_doc(nlp: Language, text: str, doc_id: str = "", published: str | None = None) -> Doc:
+    """A Doc for `text` with what our components read besides it: its id, its publication
+    date (ISO; relative dates resolve against it)."""
+    doc = nlp.make_doc(text)
+    doc._.doc_id, doc._.published = doc_id, published
+    return doc
+
+
+def annotate(nlp: Language, text: str, doc_id: str = "", published: str | None = None,
+             *, piece_chars: int = PIECE_CHARS) -> Doc:
+    """The whole pipeline over one text. A text longer than `piece_chars` goes through the
+    model in pieces cut at paragraph breaks (`pieces`), joined back into one Doc before our
+    components run: the model's memory and time grow with the text it takes at once, while
+    our components need the whole document (an alias late in it of a name early in it, the
+    events' dates). Every offset points into the whole text, as for a short one.
+
+    >>> annotate(load(), Path("long.txt").read_text())._.entities
+    """
+    if len(text) <= piece_chars:
+        return nlp(new_doc(nlp, text, doc_id, published))
+    ours = [name for name in nlp.pipe_names if name in COMPONENTS]
+    with nlp.select_pipes(disable=ours):
+        parts = list(nlp.pipe(pieces(text, piece_chars), batch_size=1))  # one at a time
+    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    assert doc.text == text, "pieces must join back into the text"
+    doc._.doc_id, doc._.published = doc_id, published
+    for name in ours:
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """Consecutive slices of `text` that join back into it, each at most `size` characters
+    where the text allows: cut after a paragraph break, else a line break, else a space
+    (never inside a word), so that a piece starts where a sentence does."""
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        for separator in ("\n\n", "\n", " "):
+            cut = text.rfind(separator, start + 1, end)
+            if cut > start:
+                end = cut + len(separator)
+                break
+        out.append(text[start:end])
+        start = end
+    return [*out, text[start:]]
+
+
 class ModelMissing(RuntimeError):
     """The spaCy model to load is not installed."""
 

@@ -32,7 +32,8 @@ from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, e
 from pipeline.workbook import WORKBOOK
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-RAW_LIMIT = 10  # a raw page may be this many times what spaCy takes at once (max_length)
+RAW_LIMIT = 10_000_000  # characters of a raw page: past this it is refused, not read
+TEXT_LIMIT = 2_000_000  # characters of cleaned text (about 1 GB of memory at the peak)
 ENGINES = ("local", "dask")
 MINIMUM = {"batch_size": 1, "workers": 0}  # the least each count of `Options` may be
 DASK_CONNECT_SECONDS = 10  # a scheduler that does not answer by then is reported unreachable
@@ -401,10 +402,11 @@ def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
     for job in jobs:
         source = job.source()
         try:
-            prepared.append(_prepare(nlp, source, job))
+            prepared.append(_prepare(source, job))
         except Exception as error:  # noqa: BLE001  (reported as the document's error row)
             done[job.doc_id] = Done(job.doc_id, _error_rows(source, error), None)
-    docs = _pipe(nlp, [doc for _, _, doc in prepared])
+    docs = _pipe(nlp, [(cleaned.text, source.doc_id, published)
+                       for source, cleaned, published in prepared])
     for (source, cleaned, _), doc in zip(prepared, docs):
         if isinstance(doc, Exception):
             done[source.doc_id] = Done(source.doc_id, _error_rows(source, doc), None)
@@ -424,12 +426,13 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _prepare(nlp: Language, source: Source, job: Job):
+def _prepare(source: Source, job: Job) -> tuple[Source, Cleaned, str | None]:
+    """The document cleaned, with its publication date: what the pipeline takes."""
     if source.error:
         raise ValueError(source.error)
-    if len(source.text) > RAW_LIMIT * nlp.max_length:
+    if len(source.text) > RAW_LIMIT:
         raise ValueError(f"file too large: {len(source.text):,} characters, above the "
-                         f"{RAW_LIMIT * nlp.max_length:,} a page may have; split the file")
+                         f"{RAW_LIMIT:,} a page may have; split the file")
     cleaned = (clean(source.text, furniture=job.furniture) if job.clean
                else Cleaned(text=source.text))
     # what decoding repaired, as lines of the whole file (line 0)
@@ -437,28 +440,30 @@ def _prepare(nlp: Language, source: Source, job: Job):
     if not cleaned.text.strip():
         found = "a reference list" if cleaned.references else "menus, links and other furniture"
         raise ValueError(f"no article text left after cleaning: the page is only {found}")
-    if len(cleaned.text) > nlp.max_length:
+    if len(cleaned.text) > TEXT_LIMIT:
         raise ValueError(f"text too long: {len(cleaned.text):,} characters after cleaning, "
-                         f"above the {nlp.max_length:,} spaCy takes at once; split the file")
-    doc = nlp.make_doc(cleaned.text)
-    doc._.doc_id = source.doc_id
-    doc._.published = job.published or cleaned.published or None
-    return source, cleaned, doc
+                         f"above the {TEXT_LIMIT:,} one document may have; split the file")
+    return source, cleaned, job.published or cleaned.published or None
 
 
-def _pipe(nlp: Language, docs: list[Doc]) -> Iterator[Doc | Exception]:
-    """Run the pipeline over a batch; if the batch fails, retry document by document so
-    only the document at fault is lost."""
+def _pipe(nlp: Language, texts: list[tuple[str, str, str | None]]
+          ) -> Iterator[Doc | Exception]:
+    """The pipeline over a batch of (text, doc_id, published): the short texts together
+    (nlp.pipe), a long one alone and in pieces (`nlp.annotate`); if the batch fails, each
+    document alone, so only the document at fault is lost."""
+    short = [i for i, (text, _, _) in enumerate(texts) if len(text) <= nlp_stage.PIECE_CHARS]
     try:
-        yield from list(nlp.pipe(docs))
+        done = dict(zip(short, nlp.pipe(nlp_stage.new_doc(nlp, *texts[i]) for i in short)))
     except Exception:  # noqa: BLE001
-        for doc in docs:
-            fresh = nlp.make_doc(doc.text)
-            fresh._.doc_id, fresh._.published = doc._.doc_id, doc._.published
-            try:
-                yield nlp(fresh)
-            except Exception as error:  # noqa: BLE001
-                yield error
+        done = {}
+    for i, item in enumerate(texts):
+        if i in done:
+            yield done[i]
+            continue
+        try:
+            yield nlp_stage.annotate(nlp, *item)
+        except Exception as error:  # noqa: BLE001
+            yield error
 
 
 def _outside_citations(cleaned: Cleaned):

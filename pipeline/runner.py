@@ -25,6 +25,7 @@ from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.citations import find_credits, parse_references
 from pipeline.clean import Cleaned, clean, furniture_key, site_furniture
+from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources
 from pipeline.nlp import model_name
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
@@ -357,11 +358,13 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def _prepare(nlp: Language, source: Source, job: Job):
     if source.error:
         raise ValueError(source.error)
-    if len(source.text) > RAW_LIMIT * nlp.max_length:
-        raise ValueError(f"file too large: {len(source.text):,} characters, above the "
+    # a saved page's inline images are no text: they do not count towards its size
+    raw = strip_inline_data(source.text) if job.clean else source.text
+    if len(raw) > RAW_LIMIT * nlp.max_length:
+        raise ValueError(f"file too large: {len(raw):,} characters, above the "
                          f"{RAW_LIMIT * nlp.max_length:,} a page may have; split the file")
-    cleaned = (clean(source.text, furniture=job.furniture) if job.clean
-               else Cleaned(text=source.text))
+    cleaned = (clean(raw, furniture=job.furniture, suffix=Path(job.path).suffix) if job.clean
+               else Cleaned(text=raw))
     if not cleaned.text.strip():
         found = "a reference list" if cleaned.references else "menus, links and other furniture"
         raise ValueError(f"no article text left after cleaning: the page is only {found}")

@@ -459,21 +459,27 @@ def _page_units(raw: str) -> list[Unit]:
 
 # --- entry points ----------------------------------------------------------------------------
 
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 
 
 def clean(raw: str, *, furniture: AbstractSet[str] = frozenset(), suffix: str = "") -> Cleaned:
-    """Clean a raw article, HTML or a text dump, into body text and metadata.
+    """Clean a raw article, HTML, Markdown or a text dump, into body text and metadata.
     Units whose `furniture_key` is in `furniture` (from `site_furniture` over the corpus)
-    are removed as "cross-document". The file's `suffix` is a hint: ".html" is HTML when it
-    holds a tag at all (a fragment too); any other is detected.
+    are removed as "cross-document". The file's `suffix` is a hint: ".md" is Markdown,
+    ".html" is HTML when it holds a tag at all (a fragment too); any other is detected.
     Inline data: payloads go first: they are no text, and their digits look like dates.
 
     >>> cleaned = clean(Path("corpus/002_159aca854b71736f.txt").read_text())
     >>> cleaned.title, cleaned.published, cleaned.removed[:3]
     """
     raw = html.strip_inline_data(raw)
-    if html.has_tags(raw) if suffix.lower() in HTML_SUFFIXES else html.is_markup(raw):
+    suffix = suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        from pipeline.markdown import clean_markdown
+
+        return clean_markdown(raw, furniture)
+    if html.has_tags(raw) if suffix in HTML_SUFFIXES else html.is_markup(raw):
         return _clean_html(raw, furniture)
     return _clean_dump(raw, furniture=furniture)
 

@@ -460,3 +460,57 @@ def test_html_blocks_trafilatura_drops_are_reported_by_where_they_sit():
     assert found["Great article, thanks for writing it!"] == (0, "comments")
     assert not any(paragraph in found for paragraph in BODY)
 
+
+# --- Markdown ------------------------------------------------------------------------------
+
+MARKDOWN = f"""Council Approves Budget
+=======================
+
+*By Jane Doe*
+
+March 3, 2021
+
+{BODY[0].replace("new budget", "**new budget**").replace("public transport",
+                                                          "[public transport](/transport)")}
+
+![The old bridge in the north of the city](bridge.jpg)
+
+## Reactions
+
+- {BODY[1]}
+- {BODY[2].replace("bridges", "_bridges_")}
+
+| Item | Cost |
+|------|------|
+| Roads | $5 million |
+
+```
+total = roads + bridges
+```
+"""
+
+
+def test_markdown_markup_goes_and_headings_bylines_and_dates_are_read():
+    pytest.importorskip("markdown_it")
+    cleaned = clean(MARKDOWN, suffix=".md")
+    assert (cleaned.title, cleaned.byline, cleaned.published) == (
+        "Council Approves Budget", "Jane Doe", "2021-03-03")
+    assert cleaned.text.split("\n\n") == [
+        "Council Approves Budget", BODY[0], "Reactions", f"{BODY[1]}\n{BODY[2]}",
+        "Item | Cost\nRoads | $5 million", "total = roads + bridges"]
+    assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
+        (4, "By Jane Doe", "metadata"), (6, "March 3, 2021", "metadata"),
+        (10, "The old bridge in the north of the city", "caption")]
+    assert cleaned.sources == {"title": "line 1 (markdown heading)", "byline": "line 4 (byline)",
+                               "published": "line 6 (dateline 'March 3, 2021')"}
+
+
+def test_markdown_front_matter_and_an_atx_title():
+    pytest.importorskip("markdown_it")
+    raw = ("---\ntitle: Budget\ndate: 2021-03-03T10:00:00Z\nauthor: Jane Doe\n---\n\n"
+           f"# Council Approves Budget\n\nUpdated March 5, 2021\n\n{BODY[0]}\n")
+    cleaned = clean(raw, suffix=".md")
+    assert (cleaned.title, cleaned.byline, cleaned.published) == (
+        "Council Approves Budget", "Jane Doe", "2021-03-03")  # the front matter's date wins
+    assert cleaned.text == f"Council Approves Budget\n\n{BODY[0]}"
+    assert cleaned.sources["title"] == "line 7 (markdown heading)"

@@ -481,7 +481,25 @@ def clean(raw: str, *, furniture: AbstractSet[str] = frozenset(), suffix: str = 
         return clean_markdown(raw, furniture)
     if html.has_tags(raw) if suffix in HTML_SUFFIXES else html.is_markup(raw):
         return _clean_html(raw, furniture)
-    return _clean_dump(raw, furniture=furniture)
+    text, scripts = _set_aside_markup(raw)
+    cleaned = _clean_dump(text, furniture=furniture)
+    cleaned.removed = sorted(cleaned.removed + scripts, key=lambda r: r.line)
+    return cleaned
+
+
+def _set_aside_markup(raw: str) -> tuple[str, list[Removed]]:
+    """A dump's <script> and <style> blocks and HTML comments (a scraper's leftovers) as
+    blank lines, so line numbers stay, and a "markup" row for each of their lines."""
+    removed: list[Removed] = []
+
+    def blank(found: re.Match[str]) -> str:
+        first = raw.count("\n", 0, found.start()) + 1
+        lines = found[0].split("\n")
+        removed.extend(Removed(first + i, line.strip(), "markup")
+                       for i, line in enumerate(lines) if line.strip())
+        return "\n" * (len(lines) - 1)
+
+    return html.UNSEEN.sub(blank, raw), removed
 
 
 def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
@@ -562,10 +580,13 @@ def _page_content(blocks: list[html.Block]) -> list[tuple[str, str]]:
 
 def _dropped_blocks(blocks: list[html.Block], kept: list[str]) -> list[Removed]:
     """A Removed row (line 0) for each block of the page whose text is nowhere in what the
-    extraction kept, its reason the furniture it sits in, if any."""
+    extraction kept, its reason the furniture it sits in, if any; a repeated one once."""
     text = " ".join(" ".join(kept).split())
-    return [Removed(0, b.text, b.context or "html-boilerplate") for b in blocks
-            if not html.contains(text, b.text)]
+    dropped: dict[str, str] = {}
+    for block in blocks:
+        if block.text not in dropped and not html.contains(text, block.text):
+            dropped[block.text] = block.context or "html-boilerplate"
+    return [Removed(0, block, reason) for block, reason in dropped.items()]
 
 
 KICKER = re.compile(r"^[^|]{1,30}\s\|\s+(?=\S.{15})")  # a short section name before " | "

@@ -67,7 +67,7 @@ def clean_markdown(raw: str, furniture: AbstractSet[str] = frozenset()) -> Clean
         title=title,
         published=meta.published,
         byline=meta.byline,
-        removed=sorted(removed, key=lambda r: r.line),
+        removed=sorted(set(removed), key=lambda r: (r.line, r.text)),  # an image twice: once
         sources=meta.sources,
     )
 

@@ -373,12 +373,15 @@ def test_an_html_fragment_is_read_as_html_and_keeps_its_text(fragment, suffix):
         assert cleaned.text.split("\n\n") == ["Budget passes", BODY[0], BODY[1]]
 
 
-def test_a_text_dump_that_opens_with_a_script_is_a_dump():
-    raw = "<script>window.dataLayer = [];</script>\n\n" + dump()
+def test_a_text_dump_that_opens_with_a_script_is_a_dump_without_it():
+    script = "<script>\nwindow.dataLayer = window.dataLayer || [];\n</script>"
     for suffix in (".txt", ""):
-        cleaned = clean(raw, suffix=suffix)
+        cleaned = clean(f"{script}\n\n" + dump(), suffix=suffix)
         assert cleaned.title == "Council Approves Budget After Long Debate"
         assert cleaned.text.split("\n\n")[1:] == BODY
+        assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
+            (1, "<script>", "markup"), (2, "window.dataLayer = window.dataLayer || [];", "markup"),
+            (3, "</script>", "markup")]
 
 
 def test_a_full_page_saved_as_txt_is_read_as_html():

@@ -66,7 +66,7 @@ April 19, 2016
 FILES = {  # name: (content, its article's number, the expected error or "" when readable)
     "deep.html": (page("<div>" * 300 + f"<article><h1>{HEADLINE}</h1>{article(0)}</article>"
                        + "</div>" * 300), 0, ""),
-    "fragment.html": (article(1), 1, ""),
+    "fragment.html": ("<p>" + "<br><br>".join(paragraphs(1)) + "</p>", 1, ""),  # one <p>
     "article-fragment.htm": (f"<article><h2>{HEADLINE}</h2>{article(2)}</article>", 2, ""),
     "script-dump.txt": ("<script>window.dataLayer = window.dataLayer || [];</script>\n\n"
                         + "\n\n".join([HEADLINE, *paragraphs(3)]), 3, ""),

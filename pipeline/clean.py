@@ -719,10 +719,11 @@ def _html_rule(unit: Unit) -> str:
     return ""
 
 
-def _latest_date(page) -> str:
+def _latest_date(tree) -> str:
     """The last-modified date the page's markup gives (htmldate, without its search of the
     text, where the latest date is often another one); `modified` when later than published.
-    htmldate copies a parsed page before pruning it."""
+    htmldate copies a parsed page before pruning it (given a string, it would parse it again,
+    and download it if it looks like a URL)."""
     from htmldate import find_date
 
-    return find_date(page, original_date=False, extensive_search=False) or ""
+    return find_date(tree, original_date=False, extensive_search=False) or ""

@@ -68,6 +68,7 @@ def is_markup(raw: str) -> bool:
 
 
 def has_tags(raw: str) -> bool:
+    """Whether a file named .html holds any markup: one without is read as a text dump."""
     return bool(TAG.search(raw))
 
 

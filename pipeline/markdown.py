@@ -61,7 +61,7 @@ def clean_markdown(raw: str, furniture: AbstractSet[str] = frozenset()) -> Clean
         else:
             body.append(block.text)
             above_body = above_body and (short or block.kind == "heading")
-    meta.sources.pop("updated", None)  # no "modified" from Markdown: an "Updated" line is one
+    meta.sources.pop("updated", None)  # an "Updated" line alone gives `published` only
     return Cleaned(
         text="\n\n".join([title, *body] if title else body),
         title=title,

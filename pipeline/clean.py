@@ -487,9 +487,15 @@ def clean(raw: str, *, furniture: AbstractSet[str] = frozenset(), suffix: str = 
     return cleaned
 
 
+# a <script> or <style> block or an HTML comment on lines of its own: a scraper's leftover,
+# where one inside a sentence is quoted code ("the police said <script>…</script> ran")
+MARKUP_LINES = re.compile(rf"^[ \t]*(?:{html.UNSEEN.pattern})[ \t]*$",
+                          re.IGNORECASE | re.DOTALL | re.MULTILINE)
+
+
 def _set_aside_markup(raw: str) -> tuple[str, list[Removed]]:
-    """A dump's <script> and <style> blocks and HTML comments (a scraper's leftovers) as
-    blank lines, so line numbers stay, and a "markup" row for each of their lines."""
+    """A dump's script, style and comment blocks on lines of their own as blank lines, so
+    line numbers stay, and a "markup" row for each of their lines."""
     removed: list[Removed] = []
 
     def blank(found: re.Match[str]) -> str:
@@ -499,7 +505,7 @@ def _set_aside_markup(raw: str) -> tuple[str, list[Removed]]:
                        for i, line in enumerate(lines) if line.strip())
         return "\n" * (len(lines) - 1)
 
-    return html.UNSEEN.sub(blank, raw), removed
+    return MARKUP_LINES.sub(blank, raw), removed
 
 
 def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:

@@ -20,8 +20,8 @@ DATA_URI = re.compile(r"(?<![\w-])(data:(?:[a-z]+/[\w.+-]+)?(?:;[\w=.+-]+)*,)[^\
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")  # no word is this long
 
 # What a reader never sees, dropped before markup is weighed
-UNSEEN = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                    re.IGNORECASE | re.DOTALL)
+UNSEEN = re.compile(r"<(script|style|template)\b[^>]*>(?:(?!</\1\s*>).)*</\1\s*>"
+                    r"|<!--(?:(?!-->).)*-->", re.IGNORECASE | re.DOTALL)  # none past its end
 TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
 CLOSING_TAG = re.compile(r"</[a-zA-Z][\w:-]*\s*>")
 PAGE_STRUCTURE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)

@@ -382,6 +382,10 @@ def test_a_text_dump_that_opens_with_a_script_is_a_dump_without_it():
         assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
             (1, "<script>", "markup"), (2, "window.dataLayer = window.dataLayer || [];", "markup"),
             (3, "</script>", "markup")]
+    quoted = dump(after=('The police said that <script>alert("pwned")</script> ran on a server '
+                         "of the city council for two weeks before anyone noticed it.",))
+    assert '<script>alert("pwned")</script> ran' in clean(quoted).text  # quoted code stays
+    assert '<script>alert("pwned")</script> ran' in clean(quoted + f"\n\n{script}").text
 
 
 def test_a_full_page_saved_as_txt_is_read_as_html():

@@ -5,9 +5,9 @@ cut into units (a paragraph, a list item); pattern rules (jump links, taglines, 
 metadata lines, captions and credits, share bars and other page furniture from a small
 lexicon) remove some, and content signals (length, stop-word density, sentence punctuation,
 the place relative to the title and to the dense core of body paragraphs) decide the rest,
-as jusText does for HTML blocks. HTML goes through trafilatura, then the same caption,
-credit and references handling. Every removed line is reported with a reason, so nothing
-disappears silently.
+as jusText does for HTML blocks. HTML (read by `pipeline.html`) goes through trafilatura,
+then the same caption, credit and references handling. Every removed line, and every block
+of a page that trafilatura drops, is reported with a reason, so nothing disappears silently.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pipeline import html
 from pipeline.boilerplate import (
     WORD,
     Model,
@@ -38,7 +39,9 @@ SENTENCE_WORDS = "boilerplate_sentences.txt"  # furniture even in a sentence
 
 @dataclass(frozen=True)
 class Removed:
-    line: int  # 1-based line number in the raw text (for HTML: in the extracted text)
+    # 1-based line number in the raw text; for HTML, in the extracted text, and 0 for a
+    # block the extraction dropped
+    line: int
     text: str
     reason: str  # short slug: navigation, share-bar, breadcrumb, caption, photo-credit, ...
 
@@ -387,8 +390,6 @@ STORY_WORDS = 8  # a sentence at least this long is a line of a story (or a long
 SAME_STORY = 0.6
 SAME_PAGE = 0.8
 CANDIDATE_STORIES = 3  # the stories sharing the most lines with a page that are compared
-HTML_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
-               "dt", "dd", "td", "th")
 
 
 def furniture_key(text: str) -> str:
@@ -539,60 +540,88 @@ class _Sites(list[_Site]):
 def _page_units(raw: str) -> list[Unit]:
     """The units a page is cleaned in: a dump's units, or the text blocks of an HTML page
     (read with lxml, much cheaper than trafilatura's extraction and close to its blocks)."""
-    if not _is_html(raw):
+    if not html.is_markup(raw):
         return _units(raw)[0]
-    from trafilatura.utils import load_html
-
-    tree = load_html(raw)
-    blocks = [] if tree is None else tree.iter(*HTML_BLOCKS)
-    texts = [" ".join(block.text_content().split()) for block in blocks]
-    return [Unit([(0, text)], text) for text in texts if text]
+    tree = html.parse(raw)
+    blocks = [] if tree is None else html.page_blocks(tree)
+    return [Unit([(0, block.text)], block.text) for block in blocks]
 
 
 # --- entry points ----------------------------------------------------------------------------
 
-HTML_START = re.compile(
-    r"\s*<(?:!doctype|html|head|body|\?xml|!--|meta|title|link|style|script)", re.IGNORECASE
-)
-HTML_CLOSE = re.compile(r"</(?:p|div|a|span|li)>", re.IGNORECASE)
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
 
 
-def clean(raw: str, *, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
-    """Clean a raw article, HTML or a text dump (detected), into body text and metadata.
+def clean(raw: str, *, furniture: AbstractSet[str] = frozenset(), suffix: str = "") -> Cleaned:
+    """Clean a raw article, HTML, Markdown or a text dump, into body text and metadata.
     Units whose `furniture_key` is in `furniture` (from `corpus_lines` over the corpus)
-    are removed as "cross-document".
+    are removed as "cross-document". The file's `suffix` is a hint: ".md" is Markdown,
+    ".html" is HTML when it holds a tag at all (a fragment too); any other is detected.
+    Inline data: payloads go first: they are no text, and their digits look like dates.
 
     >>> cleaned = clean(Path("corpus/002_159aca854b71736f.txt").read_text())
     >>> cleaned.title, cleaned.published, cleaned.removed[:3]
     """
-    if _is_html(raw):
+    raw = html.strip_inline_data(raw)
+    suffix = suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        from pipeline.markdown import clean_markdown
+
+        return clean_markdown(raw, furniture)
+    if html.has_tags(raw) if suffix in HTML_SUFFIXES else html.is_markup(raw):
         return _clean_html(raw, furniture)
-    return _clean_dump(raw, furniture=furniture)
+    text, scripts = _set_aside_markup(raw)
+    cleaned = _clean_dump(text, furniture=furniture)
+    cleaned.removed = sorted(cleaned.removed + scripts, key=lambda r: r.line)
+    return cleaned
 
 
-def _is_html(raw: str) -> bool:
-    return bool(HTML_START.match(raw)) or len(HTML_CLOSE.findall(raw[:20000])) >= 3
+# a <script> or <style> block or an HTML comment on lines of its own: a scraper's leftover,
+# where one inside a sentence is quoted code ("the police said <script>…</script> ran")
+MARKUP_LINES = re.compile(rf"^[ \t]*(?:{html.UNSEEN.pattern})[ \t]*$",
+                          re.IGNORECASE | re.DOTALL | re.MULTILINE)
+
+
+def _set_aside_markup(raw: str) -> tuple[str, list[Removed]]:
+    """A dump's script, style and comment blocks on lines of their own as blank lines, so
+    line numbers stay, and a "markup" row for each of their lines."""
+    removed: list[Removed] = []
+
+    def blank(found: re.Match[str]) -> str:
+        first = raw.count("\n", 0, found.start()) + 1
+        lines = found[0].split("\n")
+        removed.extend(Removed(first + i, line.strip(), "markup")
+                       for i, line in enumerate(lines) if line.strip())
+        return "\n" * (len(lines) - 1)
+
+    return MARKUP_LINES.sub(blank, raw), removed
 
 
 def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
     """trafilatura finds the main text and the metadata. Recall is favoured: on the dev pages
     it loses less body text than it lets in furniture, and the furniture it lets in (metadata
     lines, calls to subscribe, copyright lines, credits, the references block) is removed
-    here, block by block. Line numbers count in the text of trafilatura's blocks."""
+    here, block by block. Line numbers count in the text of trafilatura's blocks. When it
+    keeps much less than the page's paragraphs (a fragment, a short page), the page's own
+    blocks outside its furniture are read instead. The blocks it drops are reported too."""
     import trafilatura  # imported here: text dumps, the main case, do not need it
-    from trafilatura.utils import load_html
+    from trafilatura.settings import Document
 
-    tree = load_html(raw)  # parsed once: read here first, as trafilatura prunes it
-    page_title = " ".join(tree.findtext(".//title", "").split()) if tree is not None else ""
-    h1s = [] if tree is None else [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-    modified_at = _latest_date(tree if tree is not None else raw)
-    extracted = trafilatura.bare_extraction(
-        tree if tree is not None else raw,
-        with_metadata=True, include_comments=False, favor_recall=True,
-    )
-    if extracted is None:
+    tree = html.parse(raw)  # parsed once: read here first, as trafilatura prunes a copy
+    if tree is None:
         return Cleaned(text="")
-    units, verbatim, removed = _html_units(extracted.body)
+    blocks = html.page_blocks(tree)
+    html.refuse_shell(tree, blocks)
+    page_title = " ".join(tree.findtext(".//title", "").split())
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    modified_at = _latest_date(tree)
+    extracted = trafilatura.bare_extraction(
+        tree, with_metadata=True, include_comments=False, favor_recall=True,
+    ) or Document()
+    units, verbatim, removed = _html_units(_extracted_blocks(extracted.body))
+    if _extraction_short(units, blocks):
+        units, verbatim, removed = _html_units(_page_content(blocks))
     for unit, kept_as_is in zip(units, verbatim):
         unit.rule = "" if kept_as_is else _html_rule(unit)
     references = _split_references(units)
@@ -604,6 +633,8 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
                                          extracted.sitename or "")
     body = [u.text for u in units if not u.reason and u.text != title]
     removed += [Removed(n, line, u.reason) for u in units if u.reason for n, line in u.lines]
+    kept = [title, *(u.text for u in units), *(r.text for r in removed)]
+    removed += _dropped_blocks(blocks, kept)
     metadata = {
         "title": title,
         "published": extracted.date or "",
@@ -625,6 +656,33 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
         removed=sorted(removed, key=lambda r: r.line),
         sources=sources,
     )
+
+
+EXTRACTED_SHARE = 0.2  # of the page's paragraph text, below which its blocks are read
+PAGE_BLOCK_KINDS = {"li": "item", "pre": "code", **{f"h{n}": "head" for n in range(1, 7)}}
+
+
+def _extraction_short(units: list[Unit], blocks: list[html.Block]) -> bool:
+    """Whether trafilatura kept nothing, or much less than the page's paragraphs outside its
+    furniture: it drops short pages and fragments whole."""
+    paragraphs = sum(len(b.text) for b in blocks if b.tag == "p" and not b.context)
+    return not units or sum(len(u.text) for u in units) < EXTRACTED_SHARE * paragraphs
+
+
+def _page_content(blocks: list[html.Block]) -> list[tuple[str, str]]:
+    """The page's blocks outside navigation, footers and the like, as (kind, text) pairs."""
+    return [(PAGE_BLOCK_KINDS.get(b.tag, "p"), b.text) for b in blocks if not b.context]
+
+
+def _dropped_blocks(blocks: list[html.Block], kept: list[str]) -> list[Removed]:
+    """A Removed row (line 0) for each block of the page whose text is nowhere in what the
+    extraction kept, its reason the furniture it sits in, if any; a repeated one once."""
+    text = " ".join(" ".join(kept).split())
+    dropped: dict[str, str] = {}
+    for block in blocks:
+        if block.text not in dropped and not html.contains(text, block.text):
+            dropped[block.text] = block.context or "html-boilerplate"
+    return [Removed(0, block, reason) for block, reason in dropped.items()]
 
 
 KICKER = re.compile(r"^[^|]{1,30}\s\|\s+(?=\S.{15})")  # a short section name before " | "
@@ -685,21 +743,25 @@ SENTENCE_START = re.compile(r"(?<=[.!?])\s+")
 CALLS = {"subscription", "sign-in"}  # short-line reasons that a short sentence can carry
 
 
-def _html_units(body) -> tuple[list[Unit], list[bool], list[Removed]]:
-    """One unit per block of trafilatura's document (a paragraph, a heading, a list item, a
-    table, a code block), whether it is a table or code (kept as it is), and the metadata
-    lines removed: such a line ("Category: News", "Last modified: ...") is removed alone, as
-    it often shares a block with the title."""
+def _extracted_blocks(body) -> list[tuple[str, str]]:
+    """trafilatura's document as (kind, text) pairs: a paragraph ("p"), a heading ("head"),
+    a list item ("item"), a table or a code block."""
     from trafilatura.xml import xmltotxt
 
     blocks = []
     for element in body if body is not None else []:
         items = list(element.iterchildren("item")) if element.tag == "list" else []
         blocks += items or [element]
+    return [(b.tag, xmltotxt(b, include_formatting=False).strip()) for b in blocks]
+
+
+def _html_units(blocks: list[tuple[str, str]]) -> tuple[list[Unit], list[bool], list[Removed]]:
+    """One unit per block, whether it is a table or code (kept as it is), and the metadata
+    lines removed: such a line ("Category: News", "Last modified: ...") is removed alone, as
+    it often shares a block with the title."""
     units, verbatim, removed = [], [], []
     line = 1
-    for element in blocks:
-        tag, text = element.tag, xmltotxt(element, include_formatting=False).strip()
+    for tag, text in blocks:
         numbered = [(line + i, s.strip()) for i, s in enumerate(text.splitlines()) if s.strip()]
         line += text.count("\n") + 1
         if tag not in VERBATIM_TAGS:
@@ -753,10 +815,11 @@ def _html_rule(unit: Unit) -> str:
     return ""
 
 
-def _latest_date(page) -> str:
+def _latest_date(tree) -> str:
     """The last-modified date the page's markup gives (htmldate, without its search of the
     text, where the latest date is often another one); `modified` when later than published.
-    htmldate copies a parsed page before pruning it."""
+    htmldate copies a parsed page before pruning it (given a string, it would parse it again,
+    and download it if it looks like a URL)."""
     from htmldate import find_date
 
-    return find_date(page, original_date=False, extensive_search=False) or ""
+    return find_date(tree, original_date=False, extensive_search=False) or ""

@@ -25,6 +25,7 @@ from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.citations import find_credits, parse_references
 from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
+from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
 from pipeline.nlp import model_name
 from pipeline.outfolder import hold
@@ -430,11 +431,13 @@ def _prepare(source: Source, job: Job) -> tuple[Source, Cleaned, str | None]:
     """The document cleaned, with its publication date: what the pipeline takes."""
     if source.error:
         raise ValueError(source.error)
-    if len(source.text) > RAW_LIMIT:
-        raise ValueError(f"file too large: {len(source.text):,} characters, above the "
+    # a saved page's inline images are no text: they do not count towards its size
+    raw = strip_inline_data(source.text) if job.clean else source.text
+    if len(raw) > RAW_LIMIT:
+        raise ValueError(f"file too large: {len(raw):,} characters, above the "
                          f"{RAW_LIMIT:,} a page may have; split the file")
-    cleaned = (clean(source.text, furniture=job.furniture) if job.clean
-               else Cleaned(text=source.text))
+    cleaned = (clean(raw, furniture=job.furniture, suffix=Path(job.path).suffix) if job.clean
+               else Cleaned(text=raw))
     # what decoding repaired, as lines of the whole file (line 0)
     cleaned.removed[:0] = [Removed(0, repair, "control-characters") for repair in source.repairs]
     if not cleaned.text.strip():

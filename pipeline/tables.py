@@ -241,11 +241,12 @@ TABLES: tuple[Table, ...] = (
         "One row per line that cleaning removed, with the reason.",
         _columns(
             DOC_ID,
-            ("line", "integer", "Line number in the input (from 1)."),
-            ("text", "string", "The removed line."),
+            ("line", "integer", "Line number in the input (from 1); for HTML, in the "
+             "extracted text, and 0 for a block of the page that the extraction dropped."),
+            ("text", "string", "The removed line or block."),
             ("reason", "string", "Why it was removed."),
         ),
-        ("doc_id", "line"),
+        ("doc_id", "line", "text"),  # a page's dropped blocks all have line 0
         (TO_DOCUMENT,),
     ),
 )

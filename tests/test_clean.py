@@ -270,7 +270,12 @@ def test_html_page_through_trafilatura():
         assert paragraph in cleaned.text
     assert "Home" not in cleaned.text and "All rights reserved" not in cleaned.text
     assert "Photo: Anna Smith" not in cleaned.text
-    assert all(removed.reason in {"photo-credit", "caption"} for removed in cleaned.removed)
+    # what trafilatura dropped is reported, with the furniture it sat in, at line 0
+    assert {(r.line, r.text, r.reason) for r in cleaned.removed} == {
+        (0, "Home", "navigation"), (0, "World", "navigation"),
+        (0, "The old bridge. Photo: Anna Smith", "caption"),
+        (0, "Copyright 2021 City Times. All rights reserved.", "footer"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -338,3 +343,181 @@ def test_html_that_opens_with_a_long_style_block_is_read_as_html():
     style = "<style>\n" + "  .menu { opacity: 1; }\n" * 1000 + "</style>\n"  # inline CSS
     cleaned = clean(style + no_doctype)
     assert BODY[0] in cleaned.text and "<p>" not in cleaned.text and "Home" not in cleaned.text
+
+
+def page(*paragraphs: str) -> str:
+    return PAGE.format(paragraphs="\n".join(f"<p>{p}</p>" for p in paragraphs or BODY))
+
+
+def test_html_nested_deeper_than_libxml2s_limit_keeps_its_article():
+    pytest.importorskip("trafilatura")
+    deep = page().replace("<article>", "<div>" * 300 + "<article>").replace(
+        "</article>", "</article>" + "</div>" * 300)
+    cleaned = clean(deep)
+    assert cleaned.title == "Council Approves Budget"
+    assert cleaned.text.split("\n\n")[1:] == BODY
+
+
+@pytest.mark.parametrize("fragment", [
+    f"<p>{BODY[0]}</p>",
+    f"<article><h2>Budget passes</h2><p>{BODY[0]}</p><p>{BODY[1]}</p></article>",
+    f"<ul><li>{BODY[0]}</li><li>{BODY[1]}</li></ul>",
+])
+@pytest.mark.parametrize("suffix", [".html", ".htm", ""])
+def test_an_html_fragment_is_read_as_html_and_keeps_its_text(fragment, suffix):
+    pytest.importorskip("trafilatura")
+    cleaned = clean(fragment, suffix=suffix)
+    assert BODY[0] in cleaned.text
+    assert "<" not in cleaned.text and ">" not in cleaned.text
+    if "Budget passes" in fragment:
+        assert cleaned.text.split("\n\n") == ["Budget passes", BODY[0], BODY[1]]
+
+
+def test_a_text_dump_that_opens_with_a_script_is_a_dump_without_it():
+    script = "<script>\nwindow.dataLayer = window.dataLayer || [];\n</script>"
+    for suffix in (".txt", ""):
+        cleaned = clean(f"{script}\n\n" + dump(), suffix=suffix)
+        assert cleaned.title == "Council Approves Budget After Long Debate"
+        assert cleaned.text.split("\n\n")[1:] == BODY
+        assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
+            (1, "<script>", "markup"), (2, "window.dataLayer = window.dataLayer || [];", "markup"),
+            (3, "</script>", "markup")]
+    quoted = dump(after=('The police said that <script>alert("pwned")</script> ran on a server '
+                         "of the city council for two weeks before anyone noticed it.",))
+    assert '<script>alert("pwned")</script> ran' in clean(quoted).text  # quoted code stays
+    assert '<script>alert("pwned")</script> ran' in clean(quoted + f"\n\n{script}").text
+
+
+def test_a_full_page_saved_as_txt_is_read_as_html():
+    pytest.importorskip("trafilatura")
+    cleaned = clean(page(), suffix=".txt")
+    assert cleaned.text.split("\n\n") == ["Council Approves Budget", *BODY]
+
+
+def test_a_dump_that_quotes_a_tag_stays_a_dump():
+    raw = dump(after=("Use <b>bold</b> sparingly, the editor wrote in the style guide.",))
+    cleaned = clean(raw)
+    assert cleaned.title == "Council Approves Budget After Long Debate"
+    assert "Use <b>bold</b> sparingly" in cleaned.text  # the dump's own text, as it is
+
+
+def test_an_html_file_without_any_tag_is_read_as_text():
+    cleaned = clean(dump(), suffix=".html")
+    assert cleaned.text.split("\n\n") == ["Council Approves Budget After Long Debate", *BODY]
+
+
+SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>City Times</title><link rel="stylesheet" href="/static/css/main.css">
+<script defer src="/static/js/main.4f2a.js"></script></head>
+<body><noscript>You need to enable JavaScript to run this app.</noscript>
+<div id="root"></div><script src="/static/js/vendor.9c1b.js"></script></body></html>"""
+
+
+@pytest.mark.parametrize("shell", [
+    SHELL,
+    SHELL.replace("<noscript>You need to enable JavaScript to run this app.</noscript>", ""),
+    SHELL.replace(' id="root"', ""),  # no mount point: the <noscript> tells
+])
+def test_a_javascript_shell_is_an_error_that_says_so(shell):
+    pytest.importorskip("trafilatura")
+    with pytest.raises(ValueError, match="the page is a JavaScript shell: its article is "
+                                         "loaded by scripts, save the rendered page instead"):
+        clean(shell)
+
+
+def test_a_short_page_with_scripts_is_no_shell():
+    pytest.importorskip("trafilatura")
+    short = SHELL.replace('<div id="root"></div>', f"<div id='root'><p>{BODY[0]}</p></div>")
+    assert BODY[0] in clean(short).text
+
+
+PAYLOAD = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk" + "AB12cd2012" * 20000
+
+
+def test_inline_data_images_are_stripped_and_give_no_date():
+    pytest.importorskip("htmldate")
+    images = (f'<img src="data:image/png;base64,{PAYLOAD}" alt="">'
+              f'<img srcset="data:image/webp;base64,{PAYLOAD} 2x">'
+              f"<div style=\"background: url('data:image/jpeg;base64,{PAYLOAD}')\"></div>"
+              f"<script>var icon = '{PAYLOAD}';</script>")
+    undated = page().replace('<meta property="article:published_time" '
+                             'content="2021-03-03T10:00:00Z">', "").replace("Copyright 2021", "")
+    cleaned = clean(undated.replace("<article>", "<article>" + images))
+    assert (cleaned.published, cleaned.modified) == ("", "")
+    assert cleaned.text.split("\n\n") == ["Council Approves Budget", *BODY]
+    assert "AB12cd" not in "".join(r.text for r in cleaned.removed)
+
+
+def test_strip_inline_data_keeps_the_scheme_and_the_text():
+    from pipeline.html import strip_inline_data
+
+    raw = (f'<img src="data:image/png;base64,{PAYLOAD}"> url(data:image/svg+xml;utf8,%3Csvg%3E)'
+           f" {PAYLOAD} metadata: kept")
+    assert strip_inline_data(raw) == ('<img src="data:image/png;base64,"> '
+                                      "url(data:image/svg+xml;utf8,)  metadata: kept")
+
+
+def test_html_blocks_trafilatura_drops_are_reported_by_where_they_sit():
+    pytest.importorskip("trafilatura")
+    furniture = ("<aside><p>Most read: Mayor resigns after the budget vote</p></aside>"
+                 "<div id='comments'><p>Great article, thanks for writing it!</p></div>")
+    cleaned = clean(page().replace("</article>", "</article>" + furniture))
+    found = {r.text: (r.line, r.reason) for r in cleaned.removed}
+    assert found["Most read: Mayor resigns after the budget vote"] == (0, "aside")
+    assert found["Great article, thanks for writing it!"] == (0, "comments")
+    assert not any(paragraph in found for paragraph in BODY)
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+MARKDOWN = f"""Council Approves Budget
+=======================
+
+*By Jane Doe*
+
+March 3, 2021
+
+{BODY[0].replace("new budget", "**new budget**").replace("public transport",
+                                                          "[public transport](/transport)")}
+
+![The old bridge in the north of the city](bridge.jpg)
+
+## Reactions
+
+- {BODY[1]}
+- {BODY[2].replace("bridges", "_bridges_")}
+
+| Item | Cost |
+|------|------|
+| Roads | $5 million |
+
+```
+total = roads + bridges
+```
+"""
+
+
+def test_markdown_markup_goes_and_headings_bylines_and_dates_are_read():
+    pytest.importorskip("markdown_it")
+    cleaned = clean(MARKDOWN, suffix=".md")
+    assert (cleaned.title, cleaned.byline, cleaned.published) == (
+        "Council Approves Budget", "Jane Doe", "2021-03-03")
+    assert cleaned.text.split("\n\n") == [
+        "Council Approves Budget", BODY[0], "Reactions", f"{BODY[1]}\n{BODY[2]}",
+        "Item | Cost\nRoads | $5 million", "total = roads + bridges"]
+    assert [(r.line, r.text, r.reason) for r in cleaned.removed] == [
+        (4, "By Jane Doe", "metadata"), (6, "March 3, 2021", "metadata"),
+        (10, "The old bridge in the north of the city", "caption")]
+    assert cleaned.sources == {"title": "line 1 (markdown heading)", "byline": "line 4 (byline)",
+                               "published": "line 6 (dateline 'March 3, 2021')"}
+
+
+def test_markdown_front_matter_and_an_atx_title():
+    pytest.importorskip("markdown_it")
+    raw = ("---\ntitle: Budget\ndate: 2021-03-03T10:00:00Z\nauthor: Jane Doe\n---\n\n"
+           f"# Council Approves Budget\n\nUpdated March 5, 2021\n\n{BODY[0]}\n")
+    cleaned = clean(raw, suffix=".md")
+    assert (cleaned.title, cleaned.byline, cleaned.published) == (
+        "Council Approves Budget", "Jane Doe", "2021-03-03")  # the front matter's date wins
+    assert cleaned.text == f"Council Approves Budget\n\n{BODY[0]}"
+    assert cleaned.sources["title"] == "line 7 (markdown heading)"

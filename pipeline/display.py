@@ -5,6 +5,7 @@ report show the same thing. Article text is untrusted: every piece of it is HTML
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 from collections.abc import Iterable
@@ -47,13 +48,19 @@ def highlight(text: str, mentions: Iterable, dates: Iterable, sentences: Iterabl
     marks = _without_overlaps(
         [(m.start, m.end, m.label, m.entity_id) for m in mentions]
         + [(d.start, d.end, d.type, f"{d.date_id}: {_plain(d.value)}") for d in dates])
-    claims = [(s.start, s.end, _plain(s.claim_type) or "other", s.claim_score)
-              for s in sentences if s.is_claim is not pd.NA and s.is_claim]
-    ents = [_mark(start, end, label + (" claim" if _inside(start, claims) else ""),
+    claims = sorted((s.start, s.end, _plain(s.claim_type) or "other", s.claim_score)
+                    for s in sentences if s.is_claim is not pd.NA and s.is_claim)
+    claim_starts = [start for start, *_ in claims]
+    ents = [_mark(start, end, label + (" claim" if _inside(start, claims, claim_starts) else ""),
                   label=label, title=title) for start, end, label, title in marks]
+    mark_starts, mark_ends = [m[0] for m in marks], [m[1] for m in marks]
     for start, end, claim_type, score in claims:
-        ents += [_mark(a, b, "claim") for a, b in _gaps(start, end, marks)]
-        after = max([end] + [b for a, b, *_ in marks if a < end < b])  # not inside a mark
+        # the marks that overlap the sentence, found by bisection: the marks do not
+        # overlap, so their ends are sorted as their starts are
+        inside = marks[bisect.bisect_right(mark_ends, start):
+                       bisect.bisect_left(mark_starts, end)]
+        ents += [_mark(a, b, "claim") for a, b in _gaps(start, end, inside)]
+        after = max([end] + [b for a, b, *_ in inside if a < end < b])  # not inside a mark
         ents.append(_mark(after, after, "claim", label="CLAIM",
                           title=f"claim: {claim_type}, check-worthiness {score:.2f}"))
     ents.sort(key=lambda ent: (ent["start"], ent["end"]))
@@ -115,8 +122,10 @@ def _without_overlaps(marks: list[tuple]) -> list[tuple]:
     return kept
 
 
-def _inside(offset: int, claims: list[tuple]) -> bool:
-    return any(start <= offset < end for start, end, *_ in claims)
+def _inside(offset: int, claims: list[tuple], starts: list[int]) -> bool:
+    """Whether the offset is in one of the claims (sorted, not overlapping, as sentences)."""
+    i = bisect.bisect_right(starts, offset) - 1
+    return i >= 0 and offset < claims[i][1]
 
 
 def _gaps(start: int, end: int, marks: list[tuple]) -> list[tuple[int, int]]:

@@ -27,8 +27,9 @@ eval: $(STAMP)
 	$(PY) -m evaluation $(TASKS)
 
 # Speed and memory of `make extract` on N articles (default 1000): prints the figures.
+# `make bench LONG=1`: one article of 10k, 100k and 1M characters (memory, report time).
 bench: $(STAMP)
-	$(PY) -m evaluation.bench $(N)
+	$(PY) -m evaluation.bench $(N) $(if $(LONG),--long)
 
 # Refits models/boilerplate_model.json (the dump line classifier) on ../shared/data and
 # prints its page-level cross-validated scores.

@@ -8,6 +8,8 @@ pass can take a shortcut) and prints, from one run of each:
     number of processes (the floor cost), and the ratio of the two;
   - the peak memory (all processes) at N and at 5 x N documents;
   - an unchanged re-run with the cache on, against the first run that filled it.
+`--long` measures one long article instead: the peak memory and time of extracting it at
+1,000,000 characters, and the report's time per character at 10k, 100k and 1M.
 Each run is a separate process tree, sampled every 0.2 s for its memory.
 """
 from __future__ import annotations
@@ -37,6 +39,42 @@ def build_corpus(folder: Path, n: int) -> int:
         (folder / f"bench-{i:05d}.txt").write_text(copy, encoding="utf-8")
         words += len(copy.split())
     return words
+
+
+def long_article(path: Path, n_chars: int) -> None:
+    """One article of about n_chars characters: the TempEval texts' paragraphs in turn,
+    each with its own number, so no two paragraphs are the same."""
+    paragraphs = [p.strip() for row in read_jsonl(DATA / "tempeval3_train.jsonl")
+                  for p in row["text"].split("\n") if len(p.strip()) > 80]
+    body, size, i = [], 0, 0
+    while size < n_chars:
+        body.append(f"{paragraphs[i % len(paragraphs)]} The figure for section {i} was "
+                    f"{i * 7 % 1000} units.")
+        size, i = size + len(body[-1]) + 2, i + 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("Long Report On The Economy\n\n" + "\n\n".join(body), encoding="utf-8")
+
+
+REPORT = """
+import sys, time
+from pipeline import report
+began = time.monotonic()
+report.write(sys.argv[1])
+print(time.monotonic() - began)
+"""
+
+
+def bench_long(work: Path) -> None:
+    for n_chars in (10_000, 100_000, 1_000_000):
+        long_article(work / f"long{n_chars}" / "article.txt", n_chars)
+        out = work / f"out-long{n_chars}"
+        seconds, peak = timed([*extract(work / f"long{n_chars}", out, 1), "--no-report"])
+        drawn = subprocess.run([sys.executable, "-c", REPORT, str(out)], cwd=ROOT, check=True,
+                               capture_output=True, text=True)
+        report_seconds = float(drawn.stdout)
+        print(f"one article of {n_chars:>9,} characters: extract {seconds:6.1f} s, peak "
+              f"{peak:5.0f} MB; report {report_seconds:5.2f} s = "
+              f"{report_seconds / n_chars * 1e6:5.2f} s per million characters")
 
 
 def timed(command: list[str]) -> tuple[float, float]:
@@ -74,9 +112,13 @@ for _ in nlp.pipe(texts, batch_size=16, n_process=int(sys.argv[2])):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="documents (default 1000)")
-    n = parser.parse_args().n
+    parser.add_argument("--long", action="store_true", help="one long article instead")
+    args = parser.parse_args()
+    n = args.n
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        if args.long:
+            return bench_long(work)
         words = build_corpus(work / "corpus", n)
         print(f"corpus: {n} documents, {words:,} words")
         one, mem_one = timed(extract(work / "corpus", work / "out1", 1))

@@ -299,7 +299,7 @@ def _clean_dump(
         units, bridged(units, keep, classifier.threshold, HARD_RULES))
     kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
-    furniture = _sparing_the_story([units[i] for i in kept], furniture)
+    furniture = sparing_the_story([units[i] for i in kept], furniture)
     for i, unit in enumerate(units):
         if unit.rule in HARD_RULES:
             unit.reason = unit.rule
@@ -339,9 +339,10 @@ def _clean_dump(
     )
 
 
-def _sparing_the_story(body: list[Unit], furniture: AbstractSet[str]) -> AbstractSet[str]:
-    """The cross-document lines to remove from a page whose body (the units the model keeps)
-    is `body`: all of them, unless they are every story sentence of it. A page keeps its own
+def sparing_the_story(body: list[Unit], furniture: AbstractSet[str]) -> AbstractSet[str]:
+    """The cross-document lines to remove from a page whose body (the units a cleaner keeps:
+    a dump's, trafilatura's, a Markdown file's) is `body`: all of them, unless they are
+    every story sentence of it. A page keeps its own
     story beside its site's furniture; when the lines its site repeats are the whole story
     (the site ran it three times, each under other sidebars), they are the story, and stay."""
     story = {furniture_key(u.text) for u in body if len(u.words) >= STORY_WORDS and u.sentence}
@@ -626,6 +627,7 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
         unit.rule = "" if kept_as_is else _html_rule(unit)
     references = _split_references(units)
     _mark_captions(units)
+    furniture = sparing_the_story([u for u in units if not u.rule], furniture)
     for unit in units:
         repeated = unit.text != extracted.title and furniture_key(unit.text) in furniture
         unit.reason = unit.rule or ("cross-document" if repeated else "")

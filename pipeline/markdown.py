@@ -1,6 +1,6 @@
 """Markdown articles (.md): headings, bylines and datelines read as such, the markup out of
-the text. markdown-it-py parses (CommonMark with tables): it is already installed, as rich
-needs it, and a hand-written reader would get emphasis, links and setext headings wrong.
+the text. markdown-it-py parses (CommonMark with tables): a hand-written reader would get
+emphasis, links and setext headings wrong.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pipeline import html
 from pipeline.boilerplate import Unit
-from pipeline.clean import Cleaned, Removed, _Meta, _metadata, furniture_key
+from pipeline.clean import Cleaned, Removed, _Meta, _metadata, furniture_key, sparing_the_story
 from pipeline.dates import find_calendar_date
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<fields>.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -49,10 +49,9 @@ def clean_markdown(raw: str, furniture: AbstractSet[str] = frozenset()) -> Clean
                                  else "front matter")
     body: list[str] = []
     above_body = True  # until the first long paragraph, list, table or code block
-    for block in blocks:
-        if block is heading:
-            continue
-        unit = Unit([(block.line, block.text)], block.text)
+    units = [(b, Unit([(b.line, b.text)], b.text)) for b in blocks if b is not heading]
+    furniture = sparing_the_story([unit for _, unit in units], furniture)
+    for block, unit in units:
         short = block.kind == "paragraph" and len(unit.words) <= METADATA_WORDS
         if above_body and short and _metadata(unit, meta):
             removed.append(Removed(block.line, block.text, "metadata"))

@@ -431,8 +431,9 @@ def _prepare(source: Source, job: Job) -> tuple[Source, Cleaned, str | None]:
     """The document cleaned, with its publication date: what the pipeline takes."""
     if source.error:
         raise ValueError(source.error)
-    # a saved page's inline images are no text: they do not count towards its size
-    raw = strip_inline_data(source.text) if job.clean else source.text
+    raw = source.text
+    if len(raw) > RAW_LIMIT and job.clean:  # a saved page's inline images are no text
+        raw = strip_inline_data(raw)  # (cleaning strips them anyway: only here when it counts)
     if len(raw) > RAW_LIMIT:
         raise ValueError(f"file too large: {len(raw):,} characters, above the "
                          f"{RAW_LIMIT:,} a page may have; split the file")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from evaluation.tasks import DATA
-from pipeline.clean import clean
+from pipeline.clean import clean, furniture_key
 from pipeline.runner import corpus_jobs, extract_to
 
 DEV_PAGES = DATA / "boilerplate_dev.jsonl"
@@ -108,12 +108,13 @@ def test_the_frame_a_site_repeats_still_goes_when_its_pages_tell_other_stories(t
                                      ("Tacna", "Thursday", 5))]
     folder = write(tmp_path, {f"story-{i}": framed(frame, f"Schools Story {i}", *story)
                               for i, story in enumerate(stories)})
-    jobs = list(corpus_jobs(folder))
-    assert all(job.furniture for job in jobs)  # the frame's lines were found
-    assert not any(job.near_duplicate_of for job in jobs)
+    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    assert all(len(job.furniture) >= 10 for job in jobs.values())  # the frame's lines found
+    assert not any(job.near_duplicate_of for job in jobs.values())
     for (doc_id, text), story in zip(sorted(cleaned_texts(folder).items()), stories):
         assert all(paragraph in text for paragraph in story), doc_id
-        assert not any(line in text for line in frame[0].splitlines()[:3] if len(line) > 20)
+        body = {furniture_key(paragraph) for paragraph in text.split("\n\n")[1:]}  # no title
+        assert not body & jobs[doc_id].furniture, doc_id
 
 
 def test_updated_versions_of_a_story_keep_their_whole_body(tmp_path):
@@ -313,3 +314,19 @@ def test_no_control_character_reaches_a_table_or_a_text(scraped):
     for path in [*out.glob("*.csv"), *(out / "text").glob("*.txt")]:
         content = path.read_text(encoding="utf-8-sig")
         assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", content), path.name
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".md"])
+def test_no_cleaner_removes_a_whole_story_as_furniture_but_each_removes_a_part(suffix):
+    """What every cleaner shares (`sparing_the_story`): when the lines a site repeats are all
+    of a page's story sentences they stay; a repeated line beside the story still goes."""
+    page = {".txt": "\n\n".join([HEADLINE, *STORY]),
+            ".md": "\n\n".join([f"# {HEADLINE}", *STORY]),
+            ".html": f"<html><head><title>{HEADLINE}</title></head><body><article>"
+                     f"<h1>{HEADLINE}</h1>{''.join(f'<p>{p}</p>' for p in STORY)}"
+                     "</article></body></html>"}[suffix]
+    long_lines = [p for p in STORY if len(p.split()) >= 8]
+    whole = clean(page, furniture={furniture_key(p) for p in long_lines}, suffix=suffix)
+    assert all(p in whole.text for p in long_lines)
+    part = clean(page, furniture={furniture_key(STORY[2])}, suffix=suffix)
+    assert STORY[2] not in part.text and STORY[1] in part.text and STORY[3] in part.text

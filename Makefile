@@ -4,44 +4,51 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 IN     ?= corpus
 OUT    ?= outputs
 
 .PHONY: extract test eval bench train-boilerplate train-claims lint clean-venv
 
+# `make extract` installs what extraction needs; the tests, eval and bench add the dev and
+# dask extras.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,dask]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,dask]'
+	touch $(DEV)
 
 extract: $(STAMP)
 	$(PY) -m pipeline extract $(IN) --out $(OUT)
 
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m pytest -q
 
 # Scores every stage on ../shared/data with ../shared/eval's scorers; rewrites
 # evaluation/scores.json. `make eval TASKS="timex events"` runs a subset.
-eval: $(STAMP)
+eval: $(DEV)
 	$(PY) -m evaluation $(TASKS)
 
 # Speed and memory of `make extract` on N articles (default 1000): prints the figures.
 # `make bench LONG=1`: one article of 10k, 100k and 1M characters (memory, report time).
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) -m evaluation.bench $(N) $(if $(LONG),--long)
 
 # Refits models/boilerplate_model.json (the dump line classifier) on ../shared/data and
 # prints its page-level cross-validated scores.
-train-boilerplate: $(STAMP)
+train-boilerplate: $(DEV)
 	$(PY) -m evaluation.train_boilerplate
 
 # Retrains the check-worthiness textcat (models/claims/model, from models/claims/config.cfg
 # with spaCy's `spacy train`) and refits the weights and threshold in models/claims_rules.json.
-train-claims: $(STAMP)
+train-claims: $(DEV)
 	$(PY) -m evaluation.train_claims
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 
 clean-venv:

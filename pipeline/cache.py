@@ -33,9 +33,10 @@ def pipeline_version(model: str) -> str:
             break
         except importlib.metadata.PackageNotFoundError:
             continue
-    for path in sorted([*PACKAGE.glob("*.py"), *MODELS.rglob("*")]):
+    files = [*PACKAGE.glob("*.py"), *(p for p in MODELS.rglob("*") if p.suffix != ".pyc")]
+    for path in sorted(files):
         if path.is_file():
-            digest.update(path.as_posix().encode())
+            digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

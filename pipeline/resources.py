@@ -1,11 +1,14 @@
-"""The data files in models/ (lexicons, rules) that stages read: kept as data so users can
-extend them without touching the code."""
+"""The data files in models/ (lexicons, rules, trained components) that stages read: kept as
+data so users can extend them without touching the code. The repository's top-level
+`models/` folder ships inside the package as `pipeline.models` (see pyproject.toml), so the
+same files are found in a checkout and in an installed wheel."""
 from __future__ import annotations
 
+import importlib.resources
 import json
 from pathlib import Path
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
+MODELS = Path(importlib.resources.files("pipeline.models"))  # type: ignore[arg-type]
 
 
 def read_json(name: str) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import signal
 import sqlite3
 import sys
@@ -41,6 +42,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m pipeline",
         description="Turn raw news article files into linked CSV tables.",
     )
+    main.add_argument("--version", action="version",
+                      version=f"news-pipeline {importlib.metadata.version('news-pipeline')}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     extract_cmd = commands.add_parser(
         "extract",

@@ -18,9 +18,11 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import CalendarDate, find_calendar_date
 from pipeline.entities import Mention, entity_for_span
+from pipeline.records import record
 from pipeline.resources import read_lines
 
 
+@record
 @dataclass(frozen=True)
 class Citation:
     kind: str  # reference, quote, statement, credit
@@ -661,7 +663,9 @@ def find_quotes(doc: Doc) -> list[Citation]:
     return sorted(citations, key=lambda c: (c.start, c.end))
 
 
-@Language.factory("news_quotes")
+@Language.factory("news_quotes",
+                  requires=["doc._.entities", "doc.sents", "token.dep", "token.lemma"],
+                  assigns=["doc._.quotes"])
 def make_quotes(nlp: Language, name: str):
     def component(doc: Doc) -> Doc:
         doc._.quotes = find_quotes(doc)

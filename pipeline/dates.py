@@ -19,11 +19,13 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.records import record
 from pipeline.resources import read_json
 
 LEX: dict = read_json("dates_lexicon.json")
 
 
+@record
 @dataclass(frozen=True)
 class Timex:
     """A temporal expression with its TIMEX3 normalisation. Offsets are into doc.text."""
@@ -930,7 +932,8 @@ def find_timexes(doc: Doc, published: date | str | None = None) -> list[Timex]:
     return timexes
 
 
-@Language.factory("news_dates")
+@Language.factory("news_dates", requires=["doc.ents", "token.dep", "token.tag"],
+                  assigns=["doc._.dates", "doc.spans"])
 def make_dates(nlp: Language, name: str):
     """Set doc._.dates (list[Timex]) and doc.spans["dates"] (labelled by TIMEX3 type)."""
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.records import record
 from pipeline.resources import read_json
 
 LEX: dict = read_json("entity_lexicon.json")
@@ -35,6 +37,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACRONYM = re.compile(r"[A-Z](?:\.?[A-Z&])+\.?s?")
 
 
+@record
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -43,6 +46,7 @@ class Mention:
     label: str  # the model's label for this mention (the entity's label may differ)
 
 
+@record
 @dataclass
 class Entity:
     """One real-world entity of a document: canonical name, one label, its mentions."""
@@ -54,9 +58,11 @@ class Entity:
     mentions: list[Mention] = field(default_factory=list)  # sorted by start
 
 
-for _name in ("entities", "_entity_index"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=[] if _name == "entities" else None)
+if not Doc.has_extension("entities"):
+    Doc.set_extension("entities", default=[])
+# Mention lookups by position, built once per entity list; kept off the Doc (not user
+# data) so that a serialised Doc carries only the records.
+_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------- mentions
@@ -352,12 +358,12 @@ def find_entities(doc: Doc) -> list[Entity]:
 
 def _index(doc: Doc) -> tuple[list[int], list[tuple[int, int, Mention, Entity]]]:
     """Mentions sorted by start, with their ends; built once per entity list."""
-    cached = doc._._entity_index
+    cached = _INDEX.get(doc)
     if cached is None or cached[0] is not doc._.entities:
         mentions = sorted(((m.start, m.end, m, e) for e in doc._.entities for m in e.mentions),
                           key=lambda row: row[0])
         cached = (doc._.entities, [row[1] for row in mentions], mentions)
-        doc._._entity_index = cached
+        _INDEX[doc] = cached
     return cached[1], cached[2]
 
 
@@ -388,7 +394,9 @@ def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
     return mention_for_span(item.doc, item.start_char, item.end_char)
 
 
-@Language.factory("news_entities")
+@Language.factory("news_entities",
+                  requires=["doc.ents", "token.ent_type", "token.dep", "token.tag"],
+                  assigns=["doc._.entities"])
 def make_entities(nlp: Language, name: str):
     """Set doc._.entities (list[Entity])."""
 

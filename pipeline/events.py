@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import mention_of
+from pipeline.records import record
 from pipeline.resources import HEDGES, read_json
 
 LEX: dict = read_json("event_types.json")
@@ -45,6 +46,7 @@ PLACE_PREPS = {"in", "at", "near", "through", "across", "inside", "outside", "ar
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
+@record
 @dataclass(frozen=True)
 class Event:
     start: int  # trigger span, char offsets
@@ -345,7 +347,9 @@ def find_events(doc: Doc) -> list[Event]:
     return [_event(words, dates) for token in doc if (words := _trigger(token, dates))]
 
 
-@Language.factory("news_events")
+@Language.factory("news_events",
+                  requires=["doc._.entities", "doc._.dates", "token.dep", "token.lemma"],
+                  assigns=["doc._.events"])
 def make_events(nlp: Language, name: str):
     """Set doc._.events (list[Event])."""
 

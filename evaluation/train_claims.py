@@ -30,7 +30,16 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import DocBin
 
 from evaluation.tasks import debates, parsed
-from pipeline.claims import CLAIM_LABEL, MODEL_DIR, RULES, features, model_scores, sentence_doc
+from pipeline.claims import (
+    CLAIM_LABEL,
+    MODEL_DIR,
+    RULES,
+    features,
+    load_classifier,
+    model_scores,
+    sentence_doc,
+    tok2vec_digest,
+)
 from pipeline.nlp import model_name
 from pipeline.resources import MODELS
 
@@ -61,6 +70,9 @@ def train_textcat() -> None:
         trained = spacy.load(work / "out" / "model-best")
     textcat_only = spacy.blank("en")
     textcat_only.add_pipe("textcat", source=trained)
+    base = spacy.load(model_name())  # the textcat is only right on this model's vectors
+    textcat_only.meta["base_model"] = {"name": model_name(), "version": base.meta["version"],
+                                       "tok2vec_sha256": tok2vec_digest(base)}
     shutil.rmtree(MODEL_DIR / "model", ignore_errors=True)
     textcat_only.to_disk(MODEL_DIR / "model")
 
@@ -82,10 +94,11 @@ def fit_weights() -> None:
     """Weigh the textcat and the features on the dev debates; rewrite claims_rules.json."""
     names = sorted(n for n in RULES["weights"] if n not in HAND_SET and n != MODEL_FEATURE)
     rows, gold = [], []
+    textcat = load_classifier().get_pipe("textcat")
     for row, doc in parsed(debates("dev")):
         sentences = list(doc.sents)  # a debate line may hold two: take the stronger
         fired = set().union(*(features(sent) for sent in sentences))
-        model = max(model_scores([sentence_doc(sent) for sent in sentences]))
+        model = max(model_scores(textcat, [sentence_doc(sent) for sent in sentences]))
         logit = math.log(max(model, 1e-6) / max(1 - model, 1e-6))
         rows.append([logit] + [name in fired for name in names])
         gold.append(row["label"] == "claim")

@@ -10,15 +10,18 @@ models/claims_rules.json, so anyone can see why a sentence scored as it did.
 """
 from __future__ import annotations
 
-import functools
+import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
 
+from pipeline.records import record
 from pipeline.resources import HEDGES, MODELS, read_json
 
 MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
@@ -35,6 +38,7 @@ TYPES = (("number", "statistic"), ("money", "statistic"), ("comparison", "compar
          ("past", "event"), ("date", "event"))
 
 
+@record
 @dataclass(frozen=True)
 class Claim:
     start: int  # the sentence span
@@ -92,17 +96,25 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
     return {name for name, fired in found.items() if fired}
 
 
-@functools.cache
-def _textcat() -> TextCategorizer:
-    return spacy.load(MODEL_DIR / "model").get_pipe("textcat")
+def load_classifier(folder: Path = MODEL_DIR / "model") -> Language:
+    """The trained textcat, alone in a pipeline of its own (as `make train-claims` saves
+    it); its meta names the base model whose token vectors it reads."""
+    return spacy.load(folder)
 
 
-def model_scores(sentences: list[Doc]) -> list[float]:
+def tok2vec_digest(nlp: Language) -> str:
+    """A fingerprint of the weights of `nlp`'s tok2vec: the textcat reads its vectors, so it
+    only scores right on the base model it was trained on."""
+    if "tok2vec" not in nlp.pipe_names:
+        return ""
+    return hashlib.sha256(nlp.get_pipe("tok2vec").model.to_bytes()).hexdigest()
+
+
+def model_scores(textcat: TextCategorizer, sentences: list[Doc]) -> list[float]:
     """The textcat's probability that each sentence is a check-worthy claim. The Docs must
     carry the English model's token vectors (`doc.tensor`, see `sentence_doc`)."""
     if not sentences:
         return []
-    textcat = _textcat()
     column = textcat.labels.index(CLAIM_LABEL)
     return [float(row[column]) for row in textcat.model.ops.to_numpy(textcat.predict(sentences))]
 
@@ -124,11 +136,12 @@ def score(fired: set[str], model: float) -> float:
     return 1 / (1 + math.exp(-total))
 
 
-def claim_for(sent: Span, model: float, quoted: bool = False) -> Claim:
+def claim_for(sent: Span, model: float, quoted: bool = False,
+              threshold: float = RULES["threshold"]) -> Claim:
     """Score and type one sentence, given the textcat's probability for it."""
     fired = features(sent, quoted)
     value = score(fired, model)
-    is_claim = value >= RULES["threshold"]
+    is_claim = value >= threshold
     kind = next((t for name, t in TYPES if name in fired), "other") if is_claim else ""
     weights = RULES["weights"]
     reasons = tuple(sorted((n for n in fired if weights.get(n)), key=lambda n: -weights[n]))
@@ -136,23 +149,60 @@ def claim_for(sent: Span, model: float, quoted: bool = False) -> Claim:
                  "hedge" in fired, (f"textcat {model:.2f}", *reasons))
 
 
-def find_claims(doc: Doc) -> list[Claim]:
-    """One Claim per sentence, in order; a sentence holding a quote or statement is marked."""
-    spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
-    sentences = list(doc.sents)
-    claims, i = [], 0
-    for sent, model in zip(sentences, model_scores([sentence_doc(s) for s in sentences])):
-        while i < len(spans) and spans[i][1] <= sent.start_char:
-            i += 1
-        quoted = i < len(spans) and spans[i][0] < sent.end_char
-        claims.append(claim_for(sent, model, quoted))
-    return claims
+class ClaimTagger:
+    """The `news_claims` component: one Claim per sentence in `doc._.claims`, in order; a
+    sentence holding a quote or statement is marked. It owns its textcat (saved and loaded
+    with the pipeline) and checks, before its first Doc, that the pipeline's tok2vec is the
+    one the textcat was trained on: other token vectors would give confident nonsense."""
 
+    def __init__(self, nlp: Language, name: str, threshold: float | None = None) -> None:
+        self.nlp, self.name = nlp, name
+        self.threshold = RULES["threshold"] if threshold is None else threshold
+        self._use(load_classifier())
 
-@Language.factory("news_claims")
-def make_claims(nlp: Language, name: str):
-    def component(doc: Doc) -> Doc:
-        doc._.claims = find_claims(doc)
+    def _use(self, classifier: Language) -> None:
+        self.classifier, self.textcat = classifier, classifier.get_pipe("textcat")
+        self.checked = False
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.checked:
+            self._check_base_model()
+        spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
+        sentences = list(doc.sents)
+        scores = model_scores(self.textcat, [sentence_doc(s) for s in sentences])
+        claims, i = [], 0
+        for sent, model in zip(sentences, scores):
+            while i < len(spans) and spans[i][1] <= sent.start_char:
+                i += 1
+            quoted = i < len(spans) and spans[i][0] < sent.end_char
+            claims.append(claim_for(sent, model, quoted, self.threshold))
+        doc._.claims = claims
         return doc
 
-    return component
+    def _check_base_model(self) -> None:
+        trained_on = self.classifier.meta.get("base_model", {})
+        if trained_on and tok2vec_digest(self.nlp) != trained_on["tok2vec_sha256"]:
+            raise ValueError(
+                f"{self.name}: its textcat reads the token vectors of {trained_on['name']} "
+                f"{trained_on['version']}, and this pipeline's tok2vec is another; load "
+                "that model, or retrain the textcat on this one (`make train-claims`)")
+        self.checked = True
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        self.classifier.to_disk(Path(path) / "textcat")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ClaimTagger:
+        self._use(load_classifier(Path(path) / "textcat"))
+        return self
+
+
+@Language.factory(
+    "news_claims", default_config={"threshold": None},
+    requires=["doc.tensor", "doc.sents", "doc.ents", "token.tag", "token.dep", "token.lemma",
+              "doc._.quotes"],
+    assigns=["doc._.claims"])
+def make_claims(nlp: Language, name: str, threshold: float | None) -> ClaimTagger:
+    """`threshold`: the score from which a sentence is a claim; null takes the one
+    `make train-claims` chose (models/claims_rules.json)."""
+    return ClaimTagger(nlp, name, threshold)

@@ -32,7 +32,7 @@ for _name, _default in (("doc_id", ""), ("published", None)):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.factory("sentence_hints")
+@Language.factory("sentence_hints", assigns=["token.is_sent_start"])
 def make_sentence_hints(nlp: Language, name: str):
     """Boundaries the parser must respect: every line break starts a sentence (a headline
     or a list item is never glued to the next paragraph), and a citation marker glued to
@@ -159,10 +159,15 @@ def load(model: str | None = None) -> Language:
     >>> doc = nlp.make_doc("Peru's army was attacked on Saturday.")
     >>> doc._.published = "2016-04-19"
     >>> nlp(doc)._.events[0].date.value
+
+    `model` may also be a folder that `nlp.to_disk()` wrote from this pipeline: it is loaded
+    as saved (spaCy finds our components through their entry points).
     """
     from pipeline import citations, claims, dates, entities, events  # noqa: F401  (factories)
 
     nlp = spacy.load(model_name(model))
+    if set(COMPONENTS) <= set(nlp.pipe_names):
+        return nlp
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         [*nlp.Defaults.infixes, *CITATION_MARKER_INFIXES]
     ).finditer

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from spacy.util import load_config
 
-from pipeline.claims import MODEL_DIR, RULES, model_scores, score, sentence_doc
+from pipeline.claims import MODEL_DIR, RULES, load_classifier, model_scores, score, sentence_doc
 from tests.conftest import TELESUR
 
 
@@ -69,12 +69,13 @@ def test_the_textcat_reads_the_pipelines_token_vectors(make_doc):
     doc = make_doc("The deficit tripled to $1.4 trillion in 2009. Thank you all for coming.")
     sentences = [sentence_doc(s) for s in doc.sents]
     assert all(s.tensor.shape == (len(s), 96) for s in sentences)
-    factual, courtesy = model_scores(sentences)
+    textcat = load_classifier().get_pipe("textcat")
+    factual, courtesy = model_scores(textcat, sentences)
     assert factual > 0.5 > courtesy
     blind = [s.copy() for s in sentences]  # the same words without the token vectors
     for sentence in blind:
         sentence.tensor = sentence.tensor[:0]
-    assert model_scores(blind) != [factual, courtesy]
+    assert model_scores(textcat, blind) != [factual, courtesy]
     assert doc._.claims[0].reasons[0] == f"textcat {factual:.2f}"
 
 

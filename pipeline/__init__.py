@@ -8,6 +8,7 @@
     result.show("002_159aca854b71736f")             # entities, dates and claims highlighted
     result = pipeline.extract_text(text, published="2016-04-19")
     result.to_csv("outputs/")                       # the files `make extract` writes
+    pipeline.extract_to("corpus/", "outputs/")      # the same, streamed: for big corpora
     result = pipeline.Result.read_csv("outputs/")   # and back
     cleaned = pipeline.clean(raw)                   # one stage alone
     nlp = pipeline.load(); doc = nlp(text); doc._.events
@@ -21,7 +22,7 @@ notebooks/quickstart.ipynb walks through a run.
 """
 from pipeline.clean import clean
 from pipeline.nlp import load
-from pipeline.runner import Options, extract, extract_text
+from pipeline.runner import Options, extract, extract_text, extract_to
 from pipeline.tables import Result
 
-__all__ = ["Options", "Result", "clean", "extract", "extract_text", "load"]
+__all__ = ["Options", "Result", "clean", "extract", "extract_text", "extract_to", "load"]

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.dates import CalendarDate, find_calendar_date
 from pipeline.entities import Mention, entity_for_span
 from pipeline.records import record
 from pipeline.resources import read_lines
+from pipeline.temporal import CalendarDate, find_calendar_date
 
 
 @record

@@ -30,8 +30,8 @@ from pipeline.boilerplate import (
     reason_for,
     with_closing_sentences,
 )
-from pipeline.dates import find_calendar_date
 from pipeline.resources import read_lines
+from pipeline.temporal import find_calendar_date
 
 SHORT_LINE_WORDS = "boilerplate_words.txt"  # furniture when the line is short
 SENTENCE_WORDS = "boilerplate_sentences.txt"  # furniture even in a sentence

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pipeline import html
 from pipeline.boilerplate import Unit
 from pipeline.clean import Cleaned, Removed, _Meta, _metadata, furniture_key, sparing_the_story
-from pipeline.dates import find_calendar_date
+from pipeline.temporal import find_calendar_date
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<fields>.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 FRONT_FIELDS = {"title": "title", "date": "published", "published": "published",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from pipeline.dates import Timex, find_timexes, normalise
+from pipeline.dates import Timex, find_timexes
+from pipeline.temporal import normalise
 
 PUB = "2016-04-19"  # a Tuesday
 

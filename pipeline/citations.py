@@ -1,5 +1,6 @@
-"""Citations: reference-list entries, in-text markers, photo and wire credits, and who said
-what in the body (direct quotes and reported speech), with the speaker linked to an entity.
+"""The quotes component: who said what in the body (direct quotes and reported speech),
+with the speaker linked to an entity. (References, credits and markers, which need no
+parse, are read in pipeline/references.py.)
 
 Quotes are found by scanning quotation marks paragraph by paragraph, so an odd number of
 marks never breaks anything (an unclosed quote ends with its paragraph); the speaker comes
@@ -17,172 +18,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.entities import Mention, entity_for_span
-from pipeline.records import record
+from pipeline.references import Citation
 from pipeline.resources import read_lines
-from pipeline.temporal import CalendarDate, find_calendar_date
-
-
-@record
-@dataclass(frozen=True)
-class Citation:
-    kind: str  # reference, quote, statement, credit
-    marker: str = ""
-    source: str = ""
-    source_id: str = ""
-    cue: str = ""
-    content: str = ""
-    start: int | None = None
-    end: int | None = None
-    title: str = ""
-    publisher: str = ""
-    date: str = ""
-    accessed: str = ""
-    url: str = ""
-    confidence: float = 1.0  # how sure the speaker attribution is (quotes and statements)
-    # where the text names the speaker for this quote ("he", "the minister", "Humala"):
-    # `source` is the fullest name it resolves to
-    source_start: int | None = None
-    source_end: int | None = None
-
 
 SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
-WIRES = read_lines("citation_wires.txt")
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])
-
-
-# --- dates in references -------------------------------------------------------------------
-
-YEAR_ONLY = re.compile(r"(?<=\()(?:1[5-9]|20)\d\d[a-z]?(?=\))"  # APA "(2001)"
-                       r"|(?<=, )(?:1[5-9]|20)\d\d(?=\.?$)")  # MLA "..., 2001."
-URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]+[^\s<>\"“”.,;:)\]]")
-ACCESSED = re.compile(
-    r"\b(?:Retrieved|Accessed|Archived)\b(?: online)?(?: on)?(?: from)?:?\s*(?P<when>[^.]*?)"
-    r"(?:\.(?=\s|$)|$)", re.IGNORECASE)
-QUOTED = re.compile(r"[\"“](?P<title>[^\"“”]+)[\"”]")
-PAREN_DATE = re.compile(r"\s*\((?P<when>[^()]*\d{4}[^()]*)\)\s*\.?\s*")
-STRAY = " \t'\"“”‘’.,;:-–—"
-
-
-def _find_date(text: str) -> CalendarDate | None:
-    """The first calendar date of a reference (day or month precision), else a year where
-    APA "(2001)" and MLA "..., 2001." put it: elsewhere a bare year is too often a number."""
-    if found := find_calendar_date(text):
-        return found
-    if year := YEAR_ONLY.search(text):
-        return CalendarDate(year.start(), year.end(), year[0][:4])
-    return None
-
-
-def iso_date(text: str) -> str:
-    """The first date in the text as ISO (day, month or year precision); "" when none."""
-    found = _find_date(text)
-    return found.iso if found else ""
-
-
-def _person_name(author: str) -> str:
-    """"Ripley, Amanda" -> "Amanda Ripley"; anything else stays as written."""
-    parts = [p.strip() for p in author.split(",")]
-    if len(parts) == 2 and all(p and p[0].isupper() and len(p.split()) <= 3 for p in parts):
-        return f"{parts[1]} {parts[0]}"
-    return author
-
-
-def _fragments(text: str) -> list[str]:
-    """A reference's unquoted remainder in parts: by ". " when it has sentence-like parts
-    (APA/MLA), else by commas ("Author, Title, Publisher, date")."""
-    text = text.replace("''", "")
-    separator = r"\.\s+" if len(re.split(r"\.\s+", text.strip(STRAY))) > 1 else r",\s+"
-    return [f.strip(STRAY) for f in re.split(separator, text) if f.strip(STRAY)]
-
-
-def parse_reference(entry: str, marker: str = "") -> Citation:
-    """One reference entry: author, title, publisher, date, accessed date and URL.
-
-    The first quoted string is the title (later quoted passages are excerpts); a
-    parenthesised date closes the author part ("Ripley, Amanda (2001)."); without a quoted
-    title the remaining fragments are read as author, title, publisher in that order.
-    """
-    rest = entry.strip()
-    url = next((m.group(0) for m in URL.finditer(rest)), "")
-    rest = URL.sub(" ", rest)
-    accessed = ""
-    if found := ACCESSED.search(rest):
-        accessed = iso_date(found.group("when"))
-        rest = rest[: found.start()] + rest[found.end():]
-    title = author = ""
-    date = ""
-    if found := PAREN_DATE.search(rest):
-        date = iso_date(f"({found.group('when')})")
-        author, rest = rest[: found.start()].strip(STRAY), rest[found.end():]
-    if found := QUOTED.search(rest):
-        title = found.group("title").strip(STRAY)
-        if not author:
-            author = rest[: found.start()].strip(STRAY)
-        rest = rest[found.end():]
-        rest = QUOTED.sub(" ", rest.split("“")[0] if "“" in rest else rest.split('"')[0])
-    if not date and (found_date := _find_date(rest)):
-        date = found_date.iso
-        rest = rest[: found_date.start] + rest[found_date.end:]
-    fragments = _fragments(rest)
-    if not title and not author and len(fragments) >= 3:
-        author = fragments.pop(0)
-    if not title and fragments:
-        title = fragments.pop(0)
-    publisher = fragments[0] if fragments else ""
-    if not publisher and url:
-        publisher = re.sub(r"^(?:https?://)?(?:www\.)?", "", url).split("/")[0]
-    return Citation("reference", marker, source=_person_name(author), title=title,
-                    publisher=publisher, date=date, accessed=accessed, url=url)
-
-
-def parse_references(entries: list[str]) -> list[Citation]:
-    """The reference list, in order: marker "1" is the first entry."""
-    return [parse_reference(entry, str(n)) for n, entry in enumerate(entries, 1)]
-
-
-# --- credits and markers -------------------------------------------------------------------
-
-CREDIT = re.compile(
-    r"\b(?:Photo(?:graph)?s?|Image|Video|Picture|Illustration|Credit)(?: credit)?"
-    r"(?: by)?\s*:\s*(?P<name>[^|]+)", re.IGNORECASE)
-AGENCY_PHOTO = re.compile(r"\b(?P<agency>[A-Z][\w.]*) (?:Photo|Images?|Video)/(?P<name>[^|,;]+)")
-WIRE = re.compile(r"\((?P<name>{0})\)|^\s*(?:By\s+)?(?P<lead>{0})\s*[-—–|]".format(
-    "|".join(re.escape(w) for w in sorted(WIRES, key=len, reverse=True))))
-REPEATED = re.compile(r"^(?P<name>.+?)\s*(?P=name)$")
-
-
-def _credit(text: str) -> Citation | None:
-    if found := AGENCY_PHOTO.search(text):
-        return Citation("credit", source=found.group("name").strip(STRAY),
-                        publisher=found.group("agency"))
-    if found := CREDIT.search(text):
-        name = found.group("name").strip(STRAY)
-        name = REPEATED.sub(r"\g<name>", name)
-        person, _, agency = name.partition("/")
-        return Citation("credit", source=person.strip(), publisher=agency.strip())
-    if found := WIRE.search(text):
-        return Citation("credit", source=found.group("name") or found.group("lead"))
-    return None
-
-
-def find_credits(lines: list[str]) -> list[Citation]:
-    """Photo, video and wire credits in caption lines and bylines, one per credited name."""
-    credits: dict[str, Citation] = {}
-    for line in lines:
-        credit = _credit(line or "")
-        if credit and credit.source:
-            credits.setdefault(credit.source.lower(), credit)
-    return list(credits.values())
-
-
-MARKER = re.compile(r"\[(\d+)\]|\[(citation needed)\]", re.IGNORECASE)
-
-
-def find_markers(text: str) -> list[tuple[int, int, str]]:
-    """In-text reference markers: "[2][3]" gives two; "[citation needed]" flags a sentence."""
-    return [(m.start(), m.end(), m.group(1) or m.group(2).lower()) for m in MARKER.finditer(text)]
 
 
 # --- quotation marks -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from pipeline.boilerplate import (
     reason_for,
     with_closing_sentences,
 )
+from pipeline.references import read_credit
 from pipeline.resources import read_lines
 from pipeline.temporal import find_calendar_date
 
@@ -70,14 +71,6 @@ LINK_HEADER = re.compile(r"^(?:#[A-Za-z]|IFRAME:)")
 JUMP_LINK = re.compile(r"^(?:jump|skip) to\b", re.IGNORECASE)
 TAGLINE = re.compile(r"^From (?P<name>[A-Z][\w.&'’ -]{0,60}?), the [^.]*$")
 CRUMB_SEP = re.compile(r"\s+[>»›]\s+")
-CREDIT = re.compile(
-    r"(?:^|[|(—–-]\s*)(?:photo(?:graph)?s?|pictures?|images?|credits?|video|foto)"
-    r"(?: by| credits?)?\s*:"
-    r"|\((?:photo|picture|image)s? by [^)]*\)$"
-    r"|/\s*(?:getty images|afp|reuters|ap|epa|shutterstock)\b"
-    r"|^\((?:reuters|ap|afp|file)\)$",
-    re.IGNORECASE,
-)
 DATE_CUE = re.compile(
     r"^(?:first )?(?:published|posted|date|created)\b|^(?:last )?(?P<updated>updated|modified)\b",
     re.IGNORECASE,
@@ -202,7 +195,7 @@ def _rule(unit: Unit, meta: _Meta) -> str:
         if not meta.section:
             meta.fill("section", parts[-1].strip(), unit, "breadcrumb")
         return "breadcrumb"
-    if n_words <= 40 and CREDIT.search(text):
+    if n_words <= 40 and read_credit(text):
         return "photo-credit"
     if n_words <= 8 and COMMENTS.search(text):
         return "comments-footer"
@@ -799,7 +792,7 @@ def _html_rule(unit: Unit) -> str:
     start counts: further in, these words are mostly article text ("... when they sign up
     for an account")."""
     text, n_words = unit.text, len(unit.words)
-    if n_words <= 40 and CREDIT.search(text):
+    if n_words <= 40 and read_credit(text):
         return "photo-credit"
     reason = _furniture(text, SHORT_LINE_WORDS)[0]
     if reason and n_words <= 4 and not unit.sentence:

@@ -32,11 +32,13 @@ for _name, _default in (("doc_id", ""), ("published", None)):
         Doc.set_extension(_name, default=_default)
 
 
-@Language.factory("sentence_hints", assigns=["token.is_sent_start"])
+@Language.factory("sentence_hints", assigns=["token.is_sent_start", "doc.spans"])
 def make_sentence_hints(nlp: Language, name: str):
     """Boundaries the parser must respect: every line break starts a sentence (a headline
     or a list item is never glued to the next paragraph), and a citation marker glued to
-    a sentence's end ("Colombia.[1]") stays with that sentence, and is no entity."""
+    a sentence's end ("Colombia.[1]") stays with that sentence, and is no entity. The
+    markers are kept in doc.spans["markers"] ("[2]", "[citation needed]"), where row
+    building finds them."""
     markers = Matcher(nlp.vocab)
     markers.add("MARKER", [[{"ORTH": "["}, {"IS_DIGIT": True}, {"ORTH": "]"}],
                            [{"ORTH": "["}, {"LOWER": "citation"}, {"LOWER": "needed"},
@@ -47,6 +49,7 @@ def make_sentence_hints(nlp: Language, name: str):
             if token.is_space and "\n" in token.text:
                 doc[token.i + 1].is_sent_start = True
         found = markers(doc, as_spans=True)
+        doc.spans["markers"] = found
         doc.set_ents([], blocked=found, default="unmodified")  # "[1]" is not a number
         for marker in found:
             before = doc[marker.start - 1] if marker.start > 0 else None

@@ -23,12 +23,12 @@ from spacy.tokens import Doc
 
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
-from pipeline.citations import find_credits, parse_references
 from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
 from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
 from pipeline.nlp import model_name
 from pipeline.outfolder import hold
+from pipeline.references import find_credits, parse_references
 from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
 from pipeline.workbook import WORKBOOK
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from pipeline.citations import Citation, find_markers
 from pipeline.clean import Cleaned
 from pipeline.display import show, summary
 from pipeline.ingest import Source
 from pipeline.outfolder import STAGING_PREFIX, WriteFailed, hold
+from pipeline.references import Citation
 from pipeline.workbook import WORKBOOK, write_workbook
 
 MULTI_VALUE_SEPARATOR = " | "
@@ -417,11 +417,13 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc, extra: list[Citation]) 
             }
         )
     flagged = set()
-    for start, _end, marker in find_markers(doc.text):
+    for span in doc.spans.get("markers", []):
+        marker = span.text[1:-1].lower()  # "[2]" -> "2", "[Citation needed]"
         if marker in reference_ids:
-            ids_by_sentence.setdefault(sentence_of(start), []).insert(0, reference_ids[marker])
+            ids_by_sentence.setdefault(sentence_of(span.start_char), []).insert(
+                0, reference_ids[marker])
         elif marker == "citation needed":
-            flagged.add(sentence_of(start))
+            flagged.add(sentence_of(span.start_char))
 
     claims = {claim.start: claim for claim in doc._.claims}
     for sentence_id, sentence in enumerate(sentences, 1):

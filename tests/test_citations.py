@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.citations import find_credits, find_markers, parse_references
+from pipeline.references import find_credits, parse_references
 from tests.conftest import TELESUR, WIKIPEDIA
 
 WIKIPEDIA_REFERENCES = [
@@ -68,6 +68,10 @@ def test_reference_markers_follow_list_order():
         ("LIMA (Reuters) - Peru's army said on Sunday", "Reuters", ""),
         ("Image: NASA", "NASA", ""),
         ("Credit: John Smith", "John Smith", ""),
+        ("Protesters in Lima on Monday. (Photo by Jane Doe)", "Jane Doe", ""),
+        ("Protesters march in Lima. Ernesto Benavides / AFP via Getty Images",
+         "Ernesto Benavides", "AFP"),
+        ("(Reuters)", "Reuters", ""),
     ],
 )
 def test_find_credits(line, source, publisher):
@@ -81,11 +85,10 @@ def test_credits_are_one_per_source_and_ignore_other_lines():
     assert [c.source for c in find_credits(lines)] == ["Agencia Andina"]
 
 
-def test_find_markers():
-    text = "Cultivation moved.[1] Prices fell.[2][3] Nobody knows.[citation needed]"
-    found = find_markers(text)
-    assert [m for _, _, m in found] == ["1", "2", "3", "citation needed"]
-    assert all(text[s:e].startswith("[") and text[s:e].endswith("]") for s, e, _ in found)
+def test_markers_are_kept_as_spans(make_doc):
+    doc = make_doc("Cultivation moved.[1] Prices fell.[2][3] Nobody knows.[citation needed]")
+    assert [s.text for s in doc.spans["markers"]] == ["[1]", "[2]", "[3]", "[citation needed]"]
+    assert not doc.ents and len(list(doc.sents)) == 3
 
 
 def quotes(make_doc, text: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.clean import Cleaned, clean
+from pipeline.references import find_credits
 from tests.conftest import TELESUR, WIKIPEDIA
 
 BODY = [
@@ -111,6 +112,21 @@ def test_caption_followed_by_the_same_text_with_a_credit():
 def test_credit_lines_are_removed_whole(credit):
     cleaned = clean(dump(after=(credit,)))
     assert reasons(cleaned) == {credit: "photo-credit"}
+
+
+@pytest.mark.parametrize("credit", [
+    "The old bridge in 1990. Photograph: Anna Smith/Getty Images",
+    "Protesters in Lima on Monday. (Photo by Jane Doe)",
+    "Protesters march in Lima. Ernesto Benavides / AFP via Getty Images",
+    "AP Photo/Martin Mejia",
+    "Military base in the valley. | Photo: Agencia Andina",
+])
+def test_a_line_removed_as_a_credit_names_its_credit(credit):
+    """One credit grammar: what cleaning removes as a credit becomes a credit citation."""
+    cleaned = clean(dump(after=(credit,)))
+    assert reasons(cleaned) == {credit: "photo-credit"}
+    (citation,) = find_credits([r.text for r in cleaned.removed])
+    assert citation.kind == "credit" and citation.source in credit
 
 
 def test_comment_footer_and_trailing_teasers():

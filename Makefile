@@ -8,7 +8,7 @@ DEV    := $(VENV)/.installed-dev
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test eval bench train-boilerplate train-claims lint clean-venv
+.PHONY: extract test eval bench train-boilerplate train-claims lint readme clean-venv
 
 # `make extract` installs what extraction needs; the tests, eval and bench add the dev and
 # dask extras.
@@ -50,6 +50,10 @@ train-claims: $(DEV)
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
+
+# Rewrites README.md's command-line reference from `--help` (tests/test_docs.py checks it).
+readme: $(STAMP)
+	$(PY) -m evaluation.readme_cli
 
 clean-venv:
 	rm -rf $(VENV)

@@ -22,7 +22,7 @@ notebooks/quickstart.ipynb walks through a run.
 """
 from pipeline.clean import clean
 from pipeline.nlp import load
+from pipeline.result import Result
 from pipeline.runner import Options, extract, extract_text, extract_to
-from pipeline.tables import Result
 
 __all__ = ["Options", "Result", "clean", "extract", "extract_text", "extract_to", "load"]

@@ -16,7 +16,7 @@ import pandas as pd
 from pipeline import report
 from pipeline.nlp import ModelMissing
 from pipeline.outfolder import OutputUnusable
-from pipeline.runner import EngineUnreachable, Options, extract_to
+from pipeline.runner import ENGINES, EngineUnreachable, Options, extract_to
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_OUTPUT, EXIT_MODEL, EXIT_ENGINE, EXIT_WRITE = range(7)
 EXIT_INTERRUPTED = 130
@@ -77,11 +77,11 @@ def parser() -> argparse.ArgumentParser:
         help=f"documents per spaCy batch; default: {Options.batch_size}",
     )
     extract_cmd.add_argument(
-        "--workers", type=int, default=0, metavar="N",
+        "--workers", type=int, default=Options.workers, metavar="N",
         help="worker processes, each loading the model once; default: one per core",
     )
     extract_cmd.add_argument(
-        "--engine", choices=("local", "dask"), default="local",
+        "--engine", choices=ENGINES, default=Options.engine,
         help="local (default): this machine; dask: a Dask cluster (pip install .[dask])",
     )
     extract_cmd.add_argument(
@@ -154,14 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:  # the library checks the settings; here a bad one is a usage error (exit 2)
         settings = Options(model=args.model, batch_size=args.batch_size, workers=args.workers,
                            engine=args.engine, scheduler=args.scheduler,
-                           cache=None if args.no_cache else out / CACHE_FILE)
+                           cache=None if args.no_cache else out / CACHE_FILE,
+                           follow_links=args.follow_links)
     except ValueError as error:
         args.command_parser.error(str(error))
     try:
         summary = extract_to(
             args.paths, out, neutralise=not args.keep_formulas, bom=not args.no_bom,
             xlsx=args.format == "xlsx", progress=_progress(args.quiet),
-            follow_links=args.follow_links, **asdict(settings))
+            **asdict(settings))
         if args.no_report:
             (out / report.REPORT_FILE).unlink(missing_ok=True)
         else:

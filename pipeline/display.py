@@ -15,8 +15,10 @@ import pandas as pd
 from spacy.displacy.render import DEFAULT_LABEL_COLORS, EntityRenderer
 from spacy.util import is_in_jupyter
 
+from pipeline.schema import cell_text
+
 if TYPE_CHECKING:
-    from pipeline.tables import Result
+    from pipeline.result import Result
 
 DATE_TYPES = ("DATE", "TIME", "DURATION", "SET")  # the dates table's TIMEX3 types
 COLORS = DEFAULT_LABEL_COLORS | dict.fromkeys(DATE_TYPES, "#bfe1d9")
@@ -47,8 +49,8 @@ def highlight(text: str, mentions: Iterable, dates: Iterable, sentences: Iterabl
     """
     marks = _without_overlaps(
         [(m.start, m.end, m.label, m.entity_id) for m in mentions]
-        + [(d.start, d.end, d.type, f"{d.date_id}: {_plain(d.value)}") for d in dates])
-    claims = sorted((s.start, s.end, _plain(s.claim_type) or "other", s.claim_score)
+        + [(d.start, d.end, d.type, f"{d.date_id}: {cell_text(d.value)}") for d in dates])
+    claims = sorted((s.start, s.end, cell_text(s.claim_type) or "other", s.claim_score)
                     for s in sentences if s.is_claim is not pd.NA and s.is_claim)
     claim_starts = [start for start, *_ in claims]
     ents = [_mark(start, end, label + (" claim" if _inside(start, claims, claim_starts) else ""),
@@ -146,11 +148,6 @@ def _mark(start: int, end: int, classes: str, *, label: str = "", title: str = "
             "params": {"cls": html.escape(classes), "attributes": attributes}}
 
 
-def _plain(value: object) -> str:
-    """A cell as text; empty when missing."""
-    return "" if value is None or value is pd.NA or value != value else str(value)
-
-
 def escaped(value: object) -> str:
     """A table cell as HTML, escaped; empty when missing."""
-    return html.escape(_plain(value))
+    return html.escape(cell_text(value))

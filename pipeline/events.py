@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
-from pipeline.entities import mention_of
+from pipeline.entities import PLACE_LABELS, mention_of
 from pipeline.records import record
 from pipeline.resources import HEDGES, read_json
 
@@ -40,7 +40,6 @@ CLAUSES = {"ccomp", "advcl", "conj", "parataxis", "relcl", "xcomp", "csubj", "ac
 APPENDED = {"relcl", "acl", "appos"}
 RELATIVE = {"that", "which", "who", "whom"}
 NOUN_PREPS = {"of", "on", "against", "by"}
-PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MODIFIERS = {"compound", "poss", "amod", "nmod", "npadvmod"}
 PLACE_PREPS = {"in", "at", "near", "through", "across", "inside", "outside", "around"}
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")

@@ -62,7 +62,7 @@ def _find_date(text: str) -> CalendarDate | None:
     return None
 
 
-def iso_date(text: str) -> str:
+def date_in(text: str) -> str:
     """The first date in the text as ISO (day, month or year precision); "" when none."""
     found = _find_date(text)
     return found.iso if found else ""
@@ -96,12 +96,12 @@ def parse_reference(entry: str, marker: str = "") -> Citation:
     rest = URL.sub(" ", rest)
     accessed = ""
     if found := ACCESSED.search(rest):
-        accessed = iso_date(found.group("when"))
+        accessed = date_in(found.group("when"))
         rest = rest[: found.start()] + rest[found.end():]
     title = author = ""
     date = ""
     if found := PAREN_DATE.search(rest):
-        date = iso_date(f"({found.group('when')})")
+        date = date_in(f"({found.group('when')})")
         author, rest = rest[: found.start()].strip(STRAY), rest[found.end():]
     if found := QUOTED.search(rest):
         title = found.group("title").strip(STRAY)

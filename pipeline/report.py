@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pipeline import display, tables
+from pipeline import display, schema
+from pipeline import result as result_module
 from pipeline.cache import files_digest
 from pipeline.display import escaped, highlight, summary
-from pipeline.tables import Result
+from pipeline.result import Result
 
 REPORT_FILE = "report.html"  # in the output folder
 TOP_ENTITIES = 15
@@ -75,7 +76,8 @@ def write(out: str | Path) -> Path:
     out = Path(out)
     path = out / REPORT_FILE
     made_from = hashlib.sha256(files_digest(out).encode())
-    for module in (__file__, display.__file__, tables.__file__):  # what draws it and reads
+    # what draws the page and reads the tables
+    for module in (__file__, display.__file__, result_module.__file__, schema.__file__):
         made_from.update(Path(module).read_bytes())
     meta = MADE_FROM.format(made_from.hexdigest())
     if path.is_file():

@@ -13,7 +13,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -28,9 +28,11 @@ from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
 from pipeline.nlp import model_name
 from pipeline.outfolder import hold
-from pipeline.references import find_credits, parse_references
-from pipeline.tables import Result, Rows, TableWriter, doc_rows, document_row, empty_rows
+from pipeline.result import Result
+from pipeline.rows import doc_rows, error_rows
+from pipeline.schema import Rows, empty_rows
 from pipeline.workbook import WORKBOOK
+from pipeline.writer import TableWriter
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 RAW_LIMIT = 10_000_000  # characters of a raw page: past this it is refused, not read
@@ -46,20 +48,23 @@ class EngineUnreachable(ConnectionError):
 
 @dataclass(frozen=True)
 class Options:
-    """Settings shared by the command line and the library functions, which take them as
-    keywords: `model` (the spaCy package), `batch_size` (documents per nlp.pipe batch),
-    `workers` (processes; 0: one per core), `engine` ("local" or "dask"), `scheduler`
-    (the Dask scheduler's address), `cache` (SQLite file of finished documents).
+    """The settings of a run, with the one set of defaults the command line and the library
+    functions share (they take them as keywords): `model` (the spaCy package or a saved
+    pipeline), `batch_size` (documents per nlp.pipe batch), `workers` (processes; 0: one
+    per core, and none for a single batch), `engine` ("local" or "dask"), `scheduler` (the
+    Dask scheduler's address), `cache` (SQLite file of finished documents), `follow_links`
+    (read links that lead out of an input folder, which are error rows otherwise).
 
     >>> extract("corpus/", workers=2, cache=Path("outputs/.cache.sqlite"))
     """
 
     model: str | None = None  # spaCy model package; default: en_core_web_sm, else the re-upload
     batch_size: int = 16  # documents per nlp.pipe batch
-    workers: int = 1  # processes, each loading the model once; 0 = one per core
+    workers: int = 0  # processes, each loading the model once; 0 = one per core
     engine: str = "local"  # or "dask"
     scheduler: str | None = None  # the Dask scheduler's address ("tcp://host:8786")
     cache: Path | None = None  # SQLite file of finished documents; None: no cache
+    follow_links: bool = False  # read symbolic links that lead out of the input folders
 
     def __post_init__(self) -> None:
         """Refuse settings a run cannot work with (a batch of no documents would write empty
@@ -121,31 +126,31 @@ class Summary:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def extract(paths: str | Path | Iterable[str | Path] = "corpus", *, follow_links: bool = False,
-            **options) -> Result:
+def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> Result:
     """Process article files (a folder, a file, or a list of them) into tables.
 
     A first pass over the files finds the lines their sites repeat (`corpus_lines`), which
     cleaning then removes; the files are read again rather than all held in memory. Links
-    that lead out of an input folder are error rows unless `follow_links`.
+    that lead out of an input folder are error rows unless `follow_links` (see `Options`).
 
     >>> result = extract("corpus/")
     >>> result.entities[["name", "label"]].head()
     """
-    return _collected(run(corpus_jobs(paths, follow_links=follow_links), Options(**options)))
+    settings = Options(**options)
+    return _collected(run(corpus_jobs(paths, follow_links=settings.follow_links), settings))
 
 
 def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
                neutralise: bool = True, bom: bool = True, xlsx: bool = False,
                progress: Callable[[Iterable[Done], int], Iterable[Done]] | None = None,
-               follow_links: bool = False, **options) -> Summary:
+               **options) -> Summary:
     """Process article files and write the tables to `out` as the documents finish, so
     memory stays flat however large the corpus; the previous tables stay in place until
     the run has finished (an interrupted run leaves them as they were, and with a cache
     the next run resumes where this one stopped). `xlsx` also writes the workbook
     (`TableWriter`). `progress(iterable, total)` may wrap the stream of finished documents
     (a progress bar). `out` is never read as input, even inside an input folder;
-    `follow_links` as for `extract`. One run at a time writes to `out` (`outfolder.hold`);
+    `options` as for `extract`. One run at a time writes to `out` (`outfolder.hold`);
     a run-level failure raises, the previous tables left whole: `ValueError` (bad options),
     `ModelMissing`, `OutputUnusable`, `EngineUnreachable`, `WriteFailed` (a full disk).
 
@@ -153,7 +158,7 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     """
     settings, out = Options(**options), Path(out)
     version = pipeline_version(model_name(settings.model))
-    jobs = list(corpus_jobs(paths, exclude=[out], follow_links=follow_links))
+    jobs = list(corpus_jobs(paths, exclude=[out], follow_links=settings.follow_links))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
     run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom,
@@ -196,7 +201,7 @@ def extract_text(
 
     >>> extract_text("Peru's army was attacked on Saturday.", published="2016-04-19").dates
     """
-    job = Job(doc_id, "", text, clean=clean, published=iso_date(published))
+    job = Job(doc_id, "", text, clean=clean, published=published_date(published))
     return _collected(run([job], Options(**options)))
 
 
@@ -210,7 +215,7 @@ def _collected(finished: Iterable[Done]) -> Result:
     return Result.from_rows(rows, texts)
 
 
-def iso_date(value: str | date | None) -> str | None:
+def published_date(value: str | date | None) -> str | None:
     """A publication date as YYYY-MM-DD; a clear error for anything else."""
     if value is None or value == "":
         return None
@@ -405,18 +410,18 @@ def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
         try:
             prepared.append(_prepare(source, job))
         except Exception as error:  # noqa: BLE001  (reported as the document's error row)
-            done[job.doc_id] = Done(job.doc_id, _error_rows(source, error), None)
+            done[job.doc_id] = Done(job.doc_id, error_rows(source, error), None)
     docs = _pipe(nlp, [(cleaned.text, source.doc_id, published)
                        for source, cleaned, published in prepared])
     for (source, cleaned, _), doc in zip(prepared, docs):
         if isinstance(doc, Exception):
-            done[source.doc_id] = Done(source.doc_id, _error_rows(source, doc), None)
+            done[source.doc_id] = Done(source.doc_id, error_rows(source, doc), None)
             continue
         try:
-            rows = doc_rows(source, cleaned, doc, _outside_citations(cleaned))
+            rows = doc_rows(source, cleaned, doc)
             done[source.doc_id] = Done(source.doc_id, rows, cleaned.text)
         except Exception as error:  # noqa: BLE001
-            done[source.doc_id] = Done(source.doc_id, _error_rows(source, error), None)
+            done[source.doc_id] = Done(source.doc_id, error_rows(source, error), None)
     return [done[job.doc_id] for job in jobs]
 
 
@@ -468,19 +473,6 @@ def _pipe(nlp: Language, texts: list[tuple[str, str, str | None]]
             yield nlp_stage.annotate(nlp, *item)
         except Exception as error:  # noqa: BLE001
             yield error
-
-
-def _outside_citations(cleaned: Cleaned):
-    """References and credits live outside the body text, so they come from cleaning."""
-    credit_lines = [removed.text for removed in cleaned.removed] + [cleaned.byline]
-    return parse_references(cleaned.references) + find_credits(credit_lines)
-
-
-def _error_rows(source: Source, error: Exception | str) -> Rows:
-    rows = empty_rows()
-    message = source.error or f"{type(error).__name__}: {error}"
-    rows["documents"].append(document_row(replace(source, error=message), None, None))
-    return rows
 
 
 def _add(rows: Rows, more: Rows) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evaluation.readme_cli import block, current
 from pipeline.cli import parser
-from pipeline.tables import TABLES
+from pipeline.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ import pandas as pd
 import pipeline
 from pipeline import report
 from pipeline.display import highlight
-from pipeline.tables import Result
+from pipeline.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 TELESUR = "002_159aca854b71736f"

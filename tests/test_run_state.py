@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 import pipeline
-from pipeline import cli, outfolder, report, runner, tables
+from pipeline import cli, outfolder, report, runner, writer
 from pipeline.nlp import ModelMissing
+from pipeline.result import Result
 from pipeline.runner import EngineUnreachable, Options, extract_to
-from pipeline.tables import Result
 from pipeline.workbook import WORKBOOK, XLSX_CUT, XLSX_MAX_CHARS
 
 ARTICLES = {
@@ -249,7 +249,7 @@ def test_a_full_disk_while_writing_the_workbook_leaves_nothing_behind(
         Path(path).write_bytes(b"PK\x03\x04" + b"\x00" * 1000)
         disk_full()
 
-    monkeypatch.setattr(tables, "write_workbook", half_a_workbook)
+    monkeypatch.setattr(writer, "write_workbook", half_a_workbook)
     assert extract(corpus, out, "--format", "xlsx") == cli.EXIT_WRITE
     line = one_error_line(capsys)
     assert "the disk is full" in line and "previous tables are unchanged" in line

@@ -16,8 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import tables, workbook
-from pipeline.tables import TABLES
+from pipeline import schema, workbook
+from pipeline.schema import TABLES
 from pipeline.workbook import WORKBOOK, XLSX_CUT, XLSX_MAX_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def csv_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
-def meant(table: tables.Table, text: str, column: int):
+def meant(table: schema.Table, text: str, column: int):
     """What a CSV cell means by the schema: (kind, value), None when empty."""
     kind = table.columns[column].type
     if text == "":
@@ -128,7 +128,7 @@ def sheet_rows(sheet) -> list[tuple]:
     return [tuple(got(v) for v in row) for row in sheet.iter_rows(values_only=True)]
 
 
-def expected_rows(table: tables.Table, rows: list[list[str]]) -> list[tuple]:
+def expected_rows(table: schema.Table, rows: list[list[str]]) -> list[tuple]:
     header = [("text", name) for name in rows[0]]
     return [tuple(header)] + [tuple(meant(table, t, i) for i, t in enumerate(row))
                               for row in rows[1:]]

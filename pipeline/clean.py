@@ -20,7 +20,7 @@ from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pipeline import html
+from pipeline import html, markdown
 from pipeline.boilerplate import (
     WORD,
     Model,
@@ -541,6 +541,51 @@ def _page_units(raw: str) -> list[Unit]:
     return [Unit([(0, block.text)], block.text) for block in blocks]
 
 
+# --- Markdown ---------------------------------------------------------------------------------
+
+METADATA_WORDS = 16  # a byline or dateline is a short paragraph above the body
+
+
+def _clean_markdown(raw: str, furniture: AbstractSet[str]) -> Cleaned:
+    """The article of a Markdown file: the first level-1 heading (or the front matter's
+    title) is the title; short paragraphs above the body that are a byline or a dateline
+    go to the metadata; images go, their alt text a "caption" row; lists and tables become
+    one line per item or row, code stays as it is."""
+    front, raw = markdown.front_matter(raw)
+    meta = _Meta(published=front.get("published", ""), byline=front.get("byline", ""),
+                 rank=3 if "published" in front else 0,  # above any dateline's
+                 sources={name: "front matter" for name in front if name != "title"})
+    blocks, images = markdown.blocks(raw)
+    removed = [Removed(line, alt, "caption") for line, alt in images]
+    heading = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    title = heading.text if heading is not None else front.get("title", "")
+    if title:
+        meta.sources["title"] = (f"line {heading.line} (markdown heading)" if heading is not None
+                                 else "front matter")
+    body: list[str] = []
+    above_body = True  # until the first long paragraph, list, table or code block
+    units = [(b, Unit([(b.line, b.text)], b.text)) for b in blocks if b is not heading]
+    furniture = sparing_the_story([unit for _, unit in units], furniture)
+    for block, unit in units:
+        short = block.kind == "paragraph" and len(unit.words) <= METADATA_WORDS
+        if above_body and short and _metadata(unit, meta):
+            removed.append(Removed(block.line, block.text, "metadata"))
+        elif furniture_key(block.text) in furniture:
+            removed.append(Removed(block.line, block.text, "cross-document"))
+        else:
+            body.append(block.text)
+            above_body = above_body and (short or block.kind == "heading")
+    meta.sources.pop("updated", None)  # an "Updated" line alone gives `published` only
+    return Cleaned(
+        text="\n\n".join([title, *body] if title else body),
+        title=title,
+        published=meta.published,
+        byline=meta.byline,
+        removed=sorted(set(removed), key=lambda r: (r.line, r.text)),  # an image twice: once
+        sources=meta.sources,
+    )
+
+
 # --- entry points ----------------------------------------------------------------------------
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -560,9 +605,7 @@ def clean(raw: str, *, furniture: AbstractSet[str] = frozenset(), suffix: str = 
     raw = html.strip_inline_data(raw)
     suffix = suffix.lower()
     if suffix in MARKDOWN_SUFFIXES:
-        from pipeline.markdown import clean_markdown
-
-        return clean_markdown(raw, furniture)
+        return _clean_markdown(raw, furniture)
     if html.has_tags(raw) if suffix in HTML_SUFFIXES else html.is_markup(raw):
         return _clean_html(raw, furniture)
     text, scripts = _set_aside_markup(raw)

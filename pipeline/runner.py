@@ -69,6 +69,8 @@ class Options:
     def __post_init__(self) -> None:
         """Refuse settings a run cannot work with (a batch of no documents would write empty
         tables and have the cache remember them as the run's result)."""
+        if isinstance(self.cache, str):
+            object.__setattr__(self, "cache", Path(self.cache))
         for name, least in MINIMUM.items():
             value = getattr(self, name)
             if type(value) is not int or value < least:

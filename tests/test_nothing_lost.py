@@ -330,3 +330,83 @@ def test_no_cleaner_removes_a_whole_story_as_furniture_but_each_removes_a_part(s
     assert all(p in whole.text for p in long_lines)
     part = clean(page, furniture={furniture_key(STORY[2])}, suffix=suffix)
     assert STORY[2] not in part.text and STORY[1] in part.text and STORY[3] in part.text
+
+
+# --- updated versions beside partial copies --------------------------------------------------
+
+STRIKE = "Chile Copper Miners Strike Over Pay"
+STRIKE_STORY = [
+    "SANTIAGO, Chile (AP) — Workers at the largest copper mine in northern Chile walked off "
+    "the job on Monday after talks over pay and bonuses broke down late on Sunday night.",
+    "The union said about 2,400 miners had joined the strike and that the pits and the "
+    "processing plant near Antofagasta would stay closed until the company made a better offer.",
+    "The company said it had offered a raise of four percent and a one-off bonus, and that the "
+    "union's demand for eight percent would put the future of the mine at risk.",
+    "Copper prices rose by more than two percent in London after the news, as traders worried "
+    "that a long strike would cut supplies already squeezed by floods in Peru.",
+    "The labour ministry said it would call both sides to a meeting in Santiago on Wednesday, "
+    "and urged them to keep the talks going while the mine stays shut.",
+    "A strike at the same mine in 2017 lasted 44 days and cost the company close to one billion "
+    "dollars in lost output, according to estimates by analysts at the time.",
+]
+STRIKE_UPDATES = [
+    "By Tuesday evening the strike had spread to two smaller mines nearby, where contract "
+    "workers stopped the trucks that carry ore to the port in solidarity with the miners.",
+    "The company said late on Tuesday that it would return to the table on Thursday, a day "
+    "after the ministry meeting, and that it was willing to improve its bonus offer.",
+]
+STRIKE_OWN = [  # what the cut copies add of their own
+    "Our correspondent in Antofagasta said the picket lines outside the main gate were calm on "
+    "Monday afternoon and that police kept their distance from the strikers.",
+    "Shares of the company fell three percent in early trading in Toronto on Monday, while "
+    "shares of rival producers in Canada and Australia rose on the news.",
+]
+
+
+def strike_folder(folder: Path) -> dict[str, list[str]]:
+    """One site's frame around three updated versions of a story, the story's first half and
+    its lede and two paragraphs under the same frame, the lede and two paragraphs with two
+    sentences of their own as Markdown and as HTML, and three briefs of the site. The
+    partial copies do not join the story (on its site they share too little of the longer
+    page), so each counts as a story of the site and its shared paragraphs reach the
+    furniture thresholds there. Returns the story files' doc ids and their bodies."""
+    frame = site_frames(1)[0]
+    cut = [*STRIKE_STORY[:3], *STRIKE_OWN]
+    bodies = {"story-update-1": STRIKE_STORY,
+              "story-update-2": [*STRIKE_STORY, STRIKE_UPDATES[0]],
+              "story-update-3": [*STRIKE_STORY, *STRIKE_UPDATES],
+              "wire-first-half": STRIKE_STORY[:4],
+              "wire-lede": STRIKE_STORY[:3]}
+    pages = {f"{name}.txt": framed(frame, STRIKE, *body) for name, body in bodies.items()}
+    pages |= {f"{name}.txt": framed(frame, *body) for name, body in list(briefs().items())[:3]}
+    pages["wire-syndicated.md"] = "\n\n".join([f"# {STRIKE}", *cut])
+    pages["wire-portal.html"] = (
+        f"<html><head><title>{STRIKE}</title></head><body><nav><ul><li><a href='/'>Home</a>"
+        "</li><li><a href='/world'>World</a></li></ul></nav>"
+        f"<article><h1>{STRIKE}</h1>"
+        f"{''.join(f'<p>{p}</p>' for p in cut)}</article><footer><p>Contact us</p></footer>"
+        "</body></html>")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return bodies | {"wire-syndicated": cut, "wire-portal": cut}
+
+
+def test_updates_beside_partial_copies_of_their_story_keep_their_whole_body(tmp_path):
+    import pipeline
+
+    bodies = strike_folder(tmp_path)
+    result = pipeline.extract(tmp_path, workers=1)
+    missing = {doc_id: [body.index(p) for p in body if p not in result.texts[doc_id]]
+               for doc_id, body in bodies.items()}
+    assert not any(missing.values()), missing  # paragraph numbers
+    removed = result.removed
+    repeated = removed[removed.reason == "cross-document"]
+    story_lines = {*STRIKE_STORY, *STRIKE_UPDATES, *STRIKE_OWN}
+    lost = repeated[repeated.doc_id.isin(bodies) & repeated.text.isin(story_lines)]
+    assert lost.empty, lost[["doc_id", "text"]].to_string()
+    # the site's frame still goes, from the versions of the story as from its briefs
+    frame = set(repeated[repeated.doc_id == "brief-0"].text)
+    assert len(frame) >= 10
+    for doc_id in ("story-update-1", "story-update-2", "story-update-3"):
+        assert frame <= set(repeated[repeated.doc_id == doc_id].text), doc_id

@@ -292,7 +292,7 @@ def _clean_dump(
         units, bridged(units, keep, classifier.threshold, HARD_RULES))
     kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
-    furniture = sparing_the_story([units[i] for i in kept], furniture)
+    furniture = sparing_the_story(units, furniture, decided)
     for i, unit in enumerate(units):
         if unit.rule in HARD_RULES:
             unit.reason = unit.rule
@@ -332,14 +332,55 @@ def _clean_dump(
     )
 
 
-def sparing_the_story(body: list[Unit], furniture: AbstractSet[str]) -> AbstractSet[str]:
-    """The cross-document lines to remove from a page whose body (the units a cleaner keeps:
-    a dump's, trafilatura's, a Markdown file's) is `body`: all of them, unless they are
-    every story sentence of it. A page keeps its own
-    story beside its site's furniture; when the lines its site repeats are the whole story
-    (the site ran it three times, each under other sidebars), they are the story, and stay."""
-    story = {furniture_key(u.text) for u in body if len(u.words) >= STORY_WORDS and u.sentence}
-    return furniture - story if story and story <= furniture else furniture
+def sparing_the_story(units: list[Unit], furniture: AbstractSet[str],
+                      kept: list[bool] | None = None) -> AbstractSet[str]:
+    """The cross-document lines to remove from a page of `units` (in page order), of which
+    the cleaner keeps those `kept` says (all, by default; a dump's model drops its frame).
+
+    All of them, but for the repeated story sentences (kept units of `STORY_WORDS` words or
+    more that end a sentence) that are the page's story rather than its site's frame. Story
+    sentences touch when at most `STORY_GAP` other units (a subhead, "Advertisement", kept or
+    not) stand between them; a chain of touching ones is a story, a lone one far from it
+    (an about line, a teaser in the footer) is frame. When the repeated ones are every story
+    sentence of the page, they stay: the site ran the story three times, each under other
+    sidebars. Else, in each chain that holds sentences of the page's own, a run of repeated
+    ones stays when they are at least `SPARED_SHARE` of the chain's text (by characters), or
+    when it opens the chain with `SPARED_RUN` sentences or more: the story was also saved in
+    part on its site (its first half, its lede and two paragraphs), so its shared paragraphs
+    reached the furniture thresholds beside the ones this version alone has. Repeated lines
+    beside a story that is mostly the page's own (a note in it, a stock closing paragraph or
+    two after it) still go; when the repeated text is half the chain, a stock line touching
+    it stays with it."""
+    kept = kept if kept is not None else [True] * len(units)
+    story = [(at, furniture_key(u.text)) for at, (u, k) in enumerate(zip(units, kept))
+             if k and len(u.words) >= STORY_WORDS and u.sentence]
+    repeated = [key in furniture for _, key in story]
+    if not any(repeated):
+        return furniture
+    if all(repeated):
+        return furniture - {key for _, key in story}
+    chains: list[list[int]] = []
+    for n, (at, _) in enumerate(story):
+        if not chains or at - story[chains[-1][-1]][0] - 1 > STORY_GAP:
+            chains.append([])
+        chains[-1].append(n)
+    spared: set[str] = set()
+    for chain in chains:
+        if all(repeated[n] for n in chain):
+            continue  # none of the page's own sentences: frame, or a story told elsewhere
+        share = (sum(len(story[n][1]) for n in chain if repeated[n])
+                 / sum(len(story[n][1]) for n in chain))
+        runs = [[]]
+        for n in chain:
+            if repeated[n]:
+                runs[-1].append(n)
+            elif runs[-1]:
+                runs.append([])
+        for run in runs:
+            opens = run and run[0] == chain[0]  # the story's beginning, as a cut copy keeps it
+            if run and (share >= SPARED_SHARE or opens and len(run) >= SPARED_RUN):
+                spared |= {story[n][1] for n in run}
+    return furniture - spared
 
 
 def _mark_duplicates(units: list[Unit], title_at: int | None) -> None:
@@ -377,6 +418,12 @@ TEMPLATE_WORDS = 8  # a template line (menu item, footer link): this many words 
 GENERIC_WORDS = 3  # a line this short and common ("Advertisement", "Share") on any site
 SITE_HINT = 20  # a template line of more sites than this does not help to find a page's site
 STORY_WORDS = 8  # a sentence at least this long is a line of a story (or a long footer)
+# `sparing_the_story`: repeated story sentences that touch the page's own are its story when
+# they are this share of the text of their chain, or this many in a row at its beginning; two
+# story sentences touch with this many other units at most between them
+SPARED_SHARE = 0.5
+SPARED_RUN = 2
+STORY_GAP = 2
 # Two pages of different sites tell one story when SAME_STORY of the shorter one's story text
 # is in the other's (a copy under another site's frame, a cut version); two pages of one site,
 # which share the sentences of its frame (an about line, a licence) too, when SAME_PAGE of
@@ -663,7 +710,7 @@ def _clean_html(raw: str, furniture: AbstractSet[str] = frozenset()) -> Cleaned:
         unit.rule = "" if kept_as_is else _html_rule(unit)
     references = _split_references(units)
     _mark_captions(units)
-    furniture = sparing_the_story([u for u in units if not u.rule], furniture)
+    furniture = sparing_the_story(units, furniture, [not u.rule for u in units])
     for unit in units:
         repeated = unit.text != extracted.title and furniture_key(unit.text) in furniture
         unit.reason = unit.rule or ("cross-document" if repeated else "")

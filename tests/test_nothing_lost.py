@@ -410,3 +410,19 @@ def test_updates_beside_partial_copies_of_their_story_keep_their_whole_body(tmp_
     assert len(frame) >= 10
     for doc_id in ("story-update-1", "story-update-2", "story-update-3"):
         assert frame <= set(repeated[repeated.doc_id == doc_id].text), doc_id
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".md"])
+def test_a_repeated_beginning_stays_beside_the_page_s_own_paragraphs_a_repeated_end_goes(suffix):
+    """`sparing_the_story` v4, in every cleaner: repeated paragraphs that open the story (the
+    part a cut copy keeps) stay beside the page's own; the same run after it goes."""
+    body = [*STRIKE_STORY, *STRIKE_UPDATES]
+    page = {".txt": "\n\n".join([STRIKE, *body]),
+            ".md": "\n\n".join([f"# {STRIKE}", *body]),
+            ".html": f"<html><head><title>{STRIKE}</title></head><body><article>"
+                     f"<h1>{STRIKE}</h1>{''.join(f'<p>{p}</p>' for p in body)}"
+                     "</article></body></html>"}[suffix]
+    opening = clean(page, furniture={furniture_key(p) for p in body[:2]}, suffix=suffix)
+    assert all(p in opening.text for p in body)
+    end = clean(page, furniture={furniture_key(p) for p in body[-2:]}, suffix=suffix)
+    assert not any(p in end.text for p in body[-2:]) and all(p in end.text for p in body[:-2])

@@ -5,16 +5,18 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 
 import pipeline
 from pipeline.clean import clean
 from pipeline.runner import extract_to
+from tests.articles import PUBLISHED, Anchor, articles
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = sorted((ROOT / "corpus").glob("*.txt"))
@@ -130,22 +132,149 @@ def test_cleaning_any_text_never_raises(raw):
     assert isinstance(cleaned.text, str)
 
 
-WORDS = st.sampled_from(["Peru", "Lima", "said", "the", "police", "“", "”", "\"", "[1]",
-                         "on", "Monday", "2016", ".", ",", "\n\n", "Home", "Share", "Ana",
-                         "Torres", "arrested", "$5", "million", "March", "30", ":", "é"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles())
+def test_cleaning_an_article_keeps_its_story_and_reports_what_it_cuts(article):
+    cleaned = clean(article.text)
+    assert article.anchor.text in cleaned.text
+    for removed in cleaned.removed:
+        assert removed.text and removed.text in article.text and removed.reason, removed
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(WORDS, min_size=1, max_size=80).map(" ".join))
-def test_every_offset_points_at_the_text_it_names(raw):
-    result = pipeline.extract_text(raw)
-    text = result.texts.get("text", "")
-    for name, column in (("sentences", "text"), ("mentions", "text"), ("dates", "text"),
-                         ("events", "trigger")):
-        for row in result.tables()[name].itertuples():
-            assert 0 <= row.start <= row.end <= len(text)
+# --- article-shaped text: every example has rows to check --------------------------------
+
+# How many examples reached each check, over the session (printed with -s, read by the
+# test to make sure the examples were meaningful). Word soup, which this test drew before,
+# gave no rows at all on 194 of 200 examples: its row loops never ran.
+REACHED: Counter[str] = Counter()
+
+
+def check_offsets(result: pipeline.Result) -> str:
+    """Every table's offsets point at the text they name, every row sits in the sentence it
+    names, and the tables agree with each other; the cleaned text they point into."""
+    text = result.texts["text"]
+    tables = result.tables()
+    sentences = tables["sentences"]
+    starts = list(sentences.start)
+    assert list(sentences.sentence_id) == list(range(1, len(sentences) + 1))
+    for row in sentences.itertuples():
+        assert 0 <= row.start < row.end <= len(text)
+        assert text[row.start:row.end] == row.text
+        assert "\n\n" not in row.text, row  # a paragraph break ends a sentence
+    assert all(a.end <= b.start for a, b in zip(sentences.itertuples(),
+                                                 sentences.iloc[1:].itertuples()))
+
+    def in_its_sentence(row) -> None:
+        after = starts[row.sentence_id] if row.sentence_id < len(starts) else len(text)
+        assert starts[row.sentence_id - 1] <= row.start < after, row
+
+    for name, column in (("mentions", "text"), ("dates", "text"), ("events", "trigger")):
+        for row in tables[name].itertuples():
+            assert 0 <= row.start < row.end <= len(text)
             assert text[row.start:row.end] == getattr(row, column), (name, row)
+            in_its_sentence(row)
+            REACHED[name] += 1
+
+    entities, mentions = result.entities.set_index("entity_id"), result.mentions
+    assert set(mentions.entity_id) == set(entities.index)
+    for entity_id, group in mentions.groupby("entity_id"):
+        assert entities.loc[entity_id, "first_start"] == group.start.min()
+        assert entities.loc[entity_id, "n_mentions"] == len(group)
+    dates = result.dates.set_index("date_id")
+    for row in result.events.itertuples():
+        assert row.sentence == sentences.text[row.sentence_id - 1].strip()
+        if not pd.isna(row.date_id):
+            assert dates.loc[row.date_id, "text"] == row.date_text
+            assert dates.loc[row.date_id, "value"] == row.date_value
+        for role in ("actor", "target", "location"):
+            entity_id = getattr(row, f"{role}_id")
+            assert pd.isna(entity_id) or entity_id in entities.index, (role, row)
+
     for row in result.citations.dropna(subset=["start"]).itertuples():
-        assert 0 <= row.start <= row.end <= len(text)
-        if row.kind in ("quote", "statement"):
-            assert text[row.start:row.end] == row.content
+        assert row.kind in ("quote", "statement")
+        assert 0 <= row.start < row.end <= len(text)
+        assert text[row.start:row.end] == row.content, row
+        in_its_sentence(row)
+        assert pd.isna(row.source_id) or row.source_id in entities.index, row
+        if not pd.isna(row.source_start):  # the words naming the speaker
+            assert 0 <= row.source_start < row.source_end <= len(text), row
+            assert text[row.source_start:row.source_end].strip(), row
+        REACHED[row.kind] += 1
+    return text
+
+
+def check_anchor(result: pipeline.Result, anchor: Anchor, text: str) -> None:
+    """The rows of the anchor paragraph, exactly."""
+    at = text.find(anchor.text)
+    assert at >= 0, ("the anchor was cut", result.removed.values.tolist())
+    said_at = at + len(anchor.statement) - len(anchor.said) - 1
+    cited = result.citations.set_index("start")
+    statement = cited.loc[said_at]
+    assert (statement.kind, statement.cue, statement.content) == ("statement", "said",
+                                                                  anchor.said)
+    # the model sometimes parses the first name as a sentence of its own (after a menu
+    # line), and the subject is then the surname alone
+    assert statement.source in (anchor.speaker, anchor.speaker.split()[-1])
+    quote_at = at + len(anchor.statement) + 2
+    quote = cited.loc[quote_at]
+    assert (quote.kind, quote.cue, quote.content, quote.source) == (
+        "quote", "said", anchor.quote + ",", anchor.quote_speaker)
+    # linked to the speaker's entity when the model found the name (its label varies)
+    slug = anchor.quote_speaker.lower().replace(" ", "-")
+    assert pd.isna(quote.source_id) or quote.source_id.endswith("/" + slug), quote
+    written, value = anchor.date
+    dates = result.dates.set_index("start")
+    date_at = at + text[at:].index(written)
+    assert (dates.loc[date_at, "text"], dates.loc[date_at, "value"]) == (written, value)
+    events = result.events.set_index("start")
+    said = events.loc[at + len(anchor.speaker) + 1]
+    assert (said.trigger, said.event_type, said.date_text, said.date_value) == (
+        "said", "STATEMENT", written, value)
+    assert said.actor in (anchor.speaker, anchor.speaker.split()[-1])
+    done = events.loc[said_at + len(anchor.actor) + len(" had ")]
+    assert (done.trigger, done.actor, done.location, done.negated) == (
+        anchor.verb, anchor.actor, anchor.place, False)
+    assert done.target.startswith(anchor.thing)  # "two men" or "two men in Lima"
+    mentions = set(zip(result.mentions.start, result.mentions.text))
+    assert (at + text[at:].index(anchor.place), anchor.place) in mentions
+    REACHED["anchor"] += 1
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "pipeline/nlp.py sentence_hints: a citation marker is 'glued' to the previous sentence "
+    "when the token before it has no trailing whitespace, which is always true of the line "
+    "break's own SPACE token, so the marker's tokens lose the sentence start the line "
+    "break gave them and the paragraph joins the sentence before it (tests/articles.py "
+    "keeps markers off paragraph starts until this passes)"))
+def test_a_marker_opening_a_paragraph_starts_a_sentence():
+    text = ("“This is a terrorist attack,” said Ana Torres.\n\n[1] Vladimiro Montesinos was "
+            "the head of the intelligence service.")
+    assert list(pipeline.extract_text(text, clean=False).sentences.text) == [
+        "“This is a terrorist attack,” said Ana Torres.",
+        "[1] Vladimiro Montesinos was the head of the intelligence service."]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(articles(), PUBLISHED)
+def test_every_offset_points_at_the_text_it_names(article, published):
+    result = pipeline.extract_text(article.text, published=published)
+    assert list(result.documents.status) == ["ok"], result.documents.error[0]
+    REACHED["examples"] += 1
+    text = check_offsets(result)
+    for table in ("sentences", "mentions", "dates", "events"):
+        assert len(getattr(result, table)) > 0, table
+        event(f"{table}: {min(len(getattr(result, table)), 5)}+ rows")
+    for kind in ("quote", "statement"):
+        assert (result.citations.kind == kind).sum() > 0, kind
+    target(float(len(result.citations)), label="citations")
+    check_anchor(result, article.anchor, text)
+
+
+def test_the_offset_examples_all_reached_their_checks():
+    """Run after the property test (file order): each of its examples got to every check."""
+    if not REACHED["examples"]:
+        pytest.skip("run with test_every_offset_points_at_the_text_it_names")
+    print(dict(REACHED))
+    assert REACHED["anchor"] == REACHED["examples"]
+    for name in ("mentions", "dates", "events", "quote", "statement"):
+        assert REACHED[name] >= REACHED["examples"], name

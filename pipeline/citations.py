@@ -359,7 +359,7 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
             confidence = 0.5
         uttered = cue is not None and is_cue(cue) and quote.root.head == cue
         if (_is_scare_quote(quote) and not uttered or marked.single and cue is None
-                or _is_title(quote) and (speaker is None or not is_cue(cue))):
+                or _is_title(quote) and (speaker is None or cue is None or not is_cue(cue))):
             continue
         if cue is not None and not is_cue(cue):
             confidence -= 0.15

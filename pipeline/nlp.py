@@ -53,8 +53,8 @@ def make_sentence_hints(nlp: Language, name: str):
         doc.set_ents([], blocked=found, default="unmodified")  # "[1]" is not a number
         for marker in found:
             before = doc[marker.start - 1] if marker.start > 0 else None
-            if before is None or before.whitespace_:
-                continue
+            if before is None or before.whitespace_ or before.is_space:
+                continue  # a marker after a space or a line break opens its sentence
             for token in marker:
                 token.is_sent_start = False
             if before.text in SENTENCE_ENDS and marker.end < len(doc) \

@@ -41,7 +41,6 @@ QUOTES = ["We will not stop until the port is clean", "This is a terrorist attac
 NOISE = ["Home", "Share", "Share on Facebook", "Twitter", "Login", "Subscribe", "“", "”",
          "\"", "«", "[1]", "[citation needed]", "é", "$5", ":", "30", "Monday", "2016",
          "Peru", "said", "the"]
-OPENING = {"“", "\"", "«"}
 
 
 def _sentences(path) -> list[str]:
@@ -111,21 +110,8 @@ def event(draw) -> str:
 
 
 def soup(max_size: int = 12) -> st.SearchStrategy[str]:
-    """Noise words; never a citation marker first: a marker right after a line break joins
-    its line to the previous sentence (a known bug, test_hostile's strict xfail
-    `test_a_marker_opening_a_paragraph_starts_a_sentence`), which would let a stray mark
-    swallow the anchor. Drop the filter when that test passes."""
-    return (st.lists(_pick(NOISE), min_size=1, max_size=max_size)
-            .filter(lambda words: not words[0].startswith("[")).map(_no_title_quote))
-
-
-def _no_title_quote(words: list[str]) -> str:
-    """The words, with a lowercase word after each opening mark: an unattributed quote of
-    Title Case words after an attributed quote ("“ Home Share") makes the quotes stage
-    raise (a known bug, test_rules_on_built_docs's strict xfail
-    `test_an_unattributed_title_case_quote_after_a_quote_does_not_raise`), and the
-    document gets an error row instead of its rows. Drop this when that test passes."""
-    return " ".join(f"{w} police" if w in OPENING else w for w in words)
+    """Noise words: menus, share bars, stray quote marks, citation markers."""
+    return st.lists(_pick(NOISE), min_size=1, max_size=max_size).map(" ".join)
 
 
 SENTENCE = st.one_of(reported(), quoted(), event(), _pick(REAL), _pick(REAL))

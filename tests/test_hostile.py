@@ -240,12 +240,6 @@ def check_anchor(result: pipeline.Result, anchor: Anchor, text: str) -> None:
     REACHED["anchor"] += 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipeline/nlp.py sentence_hints: a citation marker is 'glued' to the previous sentence "
-    "when the token before it has no trailing whitespace, which is always true of the line "
-    "break's own SPACE token, so the marker's tokens lose the sentence start the line "
-    "break gave them and the paragraph joins the sentence before it (tests/articles.py "
-    "keeps markers off paragraph starts until this passes)"))
 def test_a_marker_opening_a_paragraph_starts_a_sentence():
     text = ("“This is a terrorist attack,” said Ana Torres.\n\n[1] Vladimiro Montesinos was "
             "the head of the intelligence service.")

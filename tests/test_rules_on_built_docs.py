@@ -10,7 +10,6 @@ the lowercase word. `\\n\\n` is a paragraph break (a SPACE token).
 """
 from __future__ import annotations
 
-import pytest
 from spacy.tokens import Doc
 
 from pipeline.citations import Citation
@@ -306,11 +305,6 @@ Facebook    NNP  pobj      15
 """
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "pipeline/citations.py direct_quotes: for a Title Case quote (_is_title) whose speaker "
-    "came without a cue (carried on from the previous quote by _continues, or a dash/colon "
-    "speaker) it calls is_cue(cue) with cue None, and 'NoneType' object has no attribute "
-    "'pos_' fails the whole document (an error row, no rows at all)"))
 def test_an_unattributed_title_case_quote_after_a_quote_does_not_raise(nlp):
     doc = build(nlp, TITLE_CASE_AFTER_QUOTE, {"Ana Torres": "PERSON"})
     assert doc.text.endswith("Ana Torres.\n\n“Home Share on Facebook")

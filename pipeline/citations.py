@@ -12,6 +12,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -19,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.entities import Mention, entity_for_span
 from pipeline.references import Citation
-from pipeline.resources import read_lines
+from pipeline.resources import OwnLexicon, entries, read_lines
 
 SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
 
@@ -184,8 +185,9 @@ def subject_of(verb: Token) -> Token | None:
         verb = verb.head
 
 
-def is_cue(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_CUES
+def is_cue(token: Token, cues: AbstractSet[str]) -> bool:
+    """A speech, belief or evidence verb of `cues` (lemmas)."""
+    return token.pos_ == "VERB" and token.lemma_.lower() in cues
 
 
 CONFIDENCE = {"named": 0.9, "description": 0.7, "pronoun": 0.65, "text": 0.6}
@@ -209,7 +211,7 @@ def _is_title(span: Span) -> bool:
     return bool(capitalised) and all(t.is_title or t.is_upper for t in capitalised)
 
 
-def _quote_cue(doc: Doc, quote: Span) -> Token | None:
+def _quote_cue(doc: Doc, quote: Span, cues: AbstractSet[str]) -> Token | None:
     """The speech verb that introduces the quote: up the parse from the quote, else the
     nearest cue verb in the quote's sentences, else a verb governing it whose subject is
     a person ("X qualified the declarations as “…”")."""
@@ -229,14 +231,14 @@ def _quote_cue(doc: Doc, quote: Span) -> Token | None:
             break
         head = head.head
     for verb in governing:
-        if is_cue(verb):
+        if is_cue(verb, cues):
             return verb
     with_speaker = [verb for verb in governing if _speaker_like(verb)]
     reporting = [verb for verb in with_speaker
                  if any(g.head == verb and g.dep_ == "ccomp" for g in governing)]
     if reporting or with_speaker:
         return (reporting or with_speaker)[0]
-    around = [t for t in doc[first.start: last.end] if t.i not in inside and is_cue(t)]
+    around = [t for t in doc[first.start: last.end] if t.i not in inside and is_cue(t, cues)]
     if around:
         return min(around, key=lambda t: min(abs(t.i - quote.start), abs(t.i - quote.end)))
     return None
@@ -265,14 +267,14 @@ def _dash_or_colon_speaker(doc: Doc, quote: Span, speakers: Speakers) -> Speaker
     return None
 
 
-def _report_around(cue: Token, marked: Marked,
-                   text: str) -> tuple[Token, tuple[int, int]] | None:
+def _report_around(cue: Token, marked: Marked, text: str,
+                   cues: AbstractSet[str]) -> tuple[Token, tuple[int, int]] | None:
     """The reported clause the quote is a fragment of ('she said she wanted to speak
     “directly to white people”', 'called the deal “a disgrace”'), with its cue: the
     statement is the whole clause, quote included. Where the cue's own clause does not
     hold the quote, a cue above it may ('said that he believed …, but not until X
     “admits …”')."""
-    for verb in (cue, *(t for t in cue.ancestors if is_cue(t))):
+    for verb in (cue, *(t for t in cue.ancestors if is_cue(t, cues))):
         span = _trimmed(cue.doc, _reported_content(verb))
         if span is not None and span[0] <= marked.start < marked.end <= span[1] + 1:
             outside = text[span[0]: marked.start] + text[marked.end: span[1]]
@@ -298,11 +300,11 @@ def _phrase_under(cue: Token, quote: Span) -> tuple[int, int] | None:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
 
 
-def _reporting(cue: Token, quote: Span, marked: Marked,
-               text: str) -> tuple[Token, tuple[int, int]] | None:
+def _reporting(cue: Token, quote: Span, marked: Marked, text: str,
+               cues: AbstractSet[str]) -> tuple[Token, tuple[int, int]] | None:
     """The statement a quote is only part of, with its cue: a reported clause, or the
     phrase around a quoted term."""
-    if reporting := _report_around(cue, marked, text):
+    if reporting := _report_around(cue, marked, text, cues):
         return reporting
     if _is_term(quote) and (phrase := _phrase_under(cue, quote)):
         return cue, phrase
@@ -310,7 +312,7 @@ def _reporting(cue: Token, quote: Span, marked: Marked,
 
 
 def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: Token | None,
-                      marked: Marked) -> bool:
+                      marked: Marked, cues: AbstractSet[str]) -> bool:
     """“A,” X said. “B” (or “A,” X said, “B”): one quote split by its own attribution,
     which is all that stands between the two parts (the sentence of its cue), in one
     paragraph."""
@@ -319,10 +321,11 @@ def _one_quote_in_two(doc: Doc, previous: Citation, cue: Token | None, prior: To
     between = doc.char_span(previous.end, marked.start, alignment_mode="contract")
     return (between is not None and "\n" not in between.text and len(between) <= 60
             and all(t.sent.start == prior.sent.start for t in between if t.is_alpha)
-            and not any(is_cue(t) and t != prior for t in between))  # ", adding that …"
+            and not any(is_cue(t, cues) and t != prior for t in between))  # ", adding that …"
 
 
-def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | None]]:
+def direct_quotes(doc: Doc, speakers: Speakers,
+                  cues: AbstractSet[str]) -> list[tuple[Citation, Token | None]]:
     """Every direct quote with its speaker and cue; the cue token is returned too so that
     reported-speech search skips it. Quoted fragments of a reported clause are left to
     the reported-speech search, which takes the whole clause."""
@@ -333,8 +336,8 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
         quote = doc.char_span(marked.start, marked.end, alignment_mode="expand")
         if quote is None or not len(quote):
             continue
-        cue = _quote_cue(doc, quote)
-        if cue is not None and (reporting := _reporting(cue, quote, marked, text)):
+        cue = _quote_cue(doc, quote, cues)
+        if cue is not None and (reporting := _reporting(cue, quote, marked, text, cues)):
             cue, report = reporting
             subject = subject_of(cue)
             if subject is not None and not (found and found[-1][1] == cue):
@@ -342,7 +345,7 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
                 found.append((previous, cue))
             continue
         if found and found[-1][0] is previous and _one_quote_in_two(
-                doc, previous, cue, found[-1][1], marked):
+                doc, previous, cue, found[-1][1], marked, cues):
             previous = replace(previous, content=text[previous.start: marked.end],
                                end=marked.end)
             found[-1] = (previous, found[-1][1])
@@ -357,11 +360,12 @@ def direct_quotes(doc: Doc, speakers: Speakers) -> list[tuple[Citation, Token | 
             speaker = Speaker(previous.source, previous.source_id,
                               mention=(previous.source_start, previous.source_end))
             confidence = 0.5
-        uttered = cue is not None and is_cue(cue) and quote.root.head == cue
+        uttered = cue is not None and is_cue(cue, cues) and quote.root.head == cue
         if (_is_scare_quote(quote) and not uttered or marked.single and cue is None
-                or _is_title(quote) and (speaker is None or cue is None or not is_cue(cue))):
+                or _is_title(quote) and (speaker is None or cue is None
+                                         or not is_cue(cue, cues))):
             continue
-        if cue is not None and not is_cue(cue):
+        if cue is not None and not is_cue(cue, cues):
             confidence -= 0.15
         citation = Citation(
             "quote", source=speaker.name if speaker else "",
@@ -431,7 +435,7 @@ def _according_to(token: Token) -> tuple[Token, list[Token]] | None:
 
 
 def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
-                    quoted: list[tuple[int, int]]) -> list[Citation]:
+                    quoted: list[tuple[int, int]], cues: AbstractSet[str]) -> list[Citation]:
     """Statements without quotation marks: "X said (that) …", "according to X, …"."""
     statements = []
     starts, ends = zip(*sorted(quoted)) if quoted else ((), ())
@@ -441,7 +445,7 @@ def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
             continue
         if token.lower_ == "according" and (found := _according_to(token)):
             subject, content, cue = found[0], found[1], "according to"
-        elif is_cue(token) and (subject := subject_of(token)) is not None:
+        elif is_cue(token, cues) and (subject := subject_of(token)) is not None:
             content, cue = _reported_content(token), token.text
         else:
             continue
@@ -492,26 +496,41 @@ def speaker_lines(speakers: Speakers) -> list[Citation]:
     return found
 
 
-def find_quotes(doc: Doc) -> list[Citation]:
-    """Direct quotes and reported statements of a parsed Doc, in text order. A quote
-    inside a speaker's line is part of that line's statement."""
+def find_quotes(doc: Doc, cues: AbstractSet[str] = SPEECH_CUES) -> list[Citation]:
+    """Direct quotes and reported statements of a parsed Doc, in text order, with `cues`
+    the lemmas of the verbs that report speech. A quote inside a speaker's line is part of
+    that line's statement."""
     speakers = Speakers(doc)
     lines = speaker_lines(speakers)
-    quotes = [(q, cue) for q, cue in direct_quotes(doc, speakers)
+    quotes = [(q, cue) for q, cue in direct_quotes(doc, speakers, cues)
               if not any(s.start <= q.start and q.end <= s.end for s in lines)]
     used = {cue.i for _, cue in quotes if cue is not None}
     quoted = [(q.start, q.end) for q, _ in quotes] + [(s.start, s.end) for s in lines]
-    citations = [q for q, _ in quotes] + lines + reported_speech(doc, speakers, used, quoted)
+    citations = [q for q, _ in quotes] + lines + reported_speech(doc, speakers, used, quoted,
+                                                                 cues)
     return sorted(citations, key=lambda c: (c.start, c.end))
 
 
-@Language.factory("news_quotes",
-                  requires=["doc._.entities", "doc.sents", "token.dep", "token.lemma"],
-                  assigns=["doc._.quotes"])
-def make_quotes(nlp: Language, name: str):
-    def component(doc: Doc) -> Doc:
-        doc._.quotes = find_quotes(doc)
+class QuoteFinder(OwnLexicon):
+    """The `news_quotes` component: `doc._.quotes`, with the cue verbs of its own lexicon."""
+
+    def __init__(self, name: str, lexicon: str) -> None:
+        self.name = name
+        super().__init__(lexicon)
+
+    def parse(self, text: str) -> frozenset[str]:
+        return frozenset(entries(text))
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = find_quotes(doc, self.lexicon)
         return doc
 
-    return component
+
+@Language.factory("news_quotes", default_config={"lexicon": "speech_cues.txt"},
+                  requires=["doc._.entities", "doc.sents", "token.dep", "token.lemma"],
+                  assigns=["doc._.quotes"])
+def make_quotes(nlp: Language, name: str, lexicon: str) -> QuoteFinder:
+    """`lexicon`: the lemmas of the verbs that report speech, belief or evidence, one a line
+    (a file of models/, or a path)."""
+    return QuoteFinder(name, lexicon)
 

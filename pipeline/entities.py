@@ -12,6 +12,7 @@ the same id in every document.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 import weakref
@@ -22,12 +23,27 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.records import record
-from pipeline.resources import read_json
+from pipeline.resources import MODELS, OwnLexicon
 
-LEX: dict = read_json("entity_lexicon.json")
-ACRONYM_SKIP = frozenset(LEX["acronym_skip"])
-LEADING_TRIM = frozenset(LEX["leading_trim"])
-CUE_LABEL = {word: label for label, words in LEX["type_cues"].items() for word in words}
+
+@dataclass(frozen=True)
+class Lexicon:
+    """models/entity_lexicon.json: `acronym_skip` (words an acronym leaves out: "of",
+    "de"), `leading_trim` (words cut off a name's start: "the"), `cue_label` (cue noun ->
+    the label it gives a name beside it: "airline" -> ORG)."""
+
+    acronym_skip: frozenset[str]
+    leading_trim: frozenset[str]
+    cue_label: dict[str, str]
+
+    @classmethod
+    def parse(cls, text: str) -> Lexicon:
+        data = json.loads(text)
+        return cls(frozenset(data["acronym_skip"]), frozenset(data["leading_trim"]),
+                   {word: label for label, words in data["type_cues"].items() for word in words})
+
+
+LEXICON = Lexicon.parse((MODELS / "entity_lexicon.json").read_text(encoding="utf-8"))
 
 # Names only: numbers, dates and money belong to other stages.
 LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
@@ -81,11 +97,11 @@ def _form(text: str) -> str:
     return " ".join(text.split()).replace("’", "'")
 
 
-def _trim(span: Span) -> Span:
+def _trim(span: Span, lex: Lexicon) -> Span:
     """No leading article or punctuation, no trailing possessive or punctuation."""
     doc, start, end = span.doc, span.start, span.end
     while start < end and (doc[start].is_punct or doc[start].is_space
-                           or doc[start].lower_ in LEADING_TRIM):
+                           or doc[start].lower_ in lex.leading_trim):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].tag_ == "POS"):
@@ -109,20 +125,20 @@ def _is_name(span: Span) -> bool:
     return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
 
 
-def _name_part(token: Token) -> bool:
+def _name_part(token: Token, lex: Lexicon) -> bool:
     """A capitalised proper noun outside every entity, and no title word ('President')."""
     return (token.ent_iob_ == "O" and token.pos_ == "PROPN" and token.text[:1].isupper()
-            and token.lower_ not in CUE_LABEL)
+            and token.lower_ not in lex.cue_label)
 
 
-def _extend(span: Span) -> Span:
+def _extend(span: Span, lex: Lexicon) -> Span:
     """The span grown over the compound name parts the model left out ('Aero' of 'Aero
     Continente Chile', 'Vladimiro' before a recovered 'Montesinos')."""
     doc, start, end = span.doc, span.start, span.end
-    while start > 0 and _name_part(doc[start - 1]) and doc[start - 1].dep_ == "compound" \
+    while start > 0 and _name_part(doc[start - 1], lex) and doc[start - 1].dep_ == "compound" \
             and start <= doc[start - 1].head.i < end:
         start -= 1
-    while end < len(doc) and _name_part(doc[end]) and doc[end - 1].dep_ == "compound" \
+    while end < len(doc) and _name_part(doc[end], lex) and doc[end - 1].dep_ == "compound" \
             and doc[end - 1].head.i == end:
         end += 1
     return doc[start:end]
@@ -135,7 +151,7 @@ def _next_to(span: Span, noun: Token) -> bool:
     return all(t.head.i == noun.i or t.pos_ not in ("NOUN", "PROPN") for t in span.doc[lo:hi])
 
 
-def _cue(span: Span) -> str:
+def _cue(span: Span, lex: Lexicon) -> str:
     """The label a cue noun gives the mention: a modifier before it ('airline X',
     'President X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the
     attribute of 'be' ('X was the head of')."""
@@ -147,23 +163,23 @@ def _cue(span: Span) -> str:
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ == "be":
         nouns += [c for c in root.head.children if c.dep_ == "attr"]
     words = [(n.lemma_ or n.text).lower() for n in nouns if not span.start <= n.i < span.end]
-    labels = [CUE_LABEL[w] for w in words if w in CUE_LABEL]
+    labels = [lex.cue_label[w] for w in words if w in lex.cue_label]
     return labels[0] if labels else ""
 
 
-def _candidate(span: Span, label: str, voted: bool) -> _Candidate:
-    span = _extend(span)
-    return _Candidate(span, label, voted, _cue(span))
+def _candidate(span: Span, label: str, voted: bool, lex: Lexicon) -> _Candidate:
+    span = _extend(span, lex)
+    return _Candidate(span, label, voted, _cue(span, lex))
 
 
-def _found(doc: Doc) -> list[_Candidate]:
+def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     """The model's name entities, cleaned and split at appositives."""
-    return [_candidate(piece, ent.label_, True)
+    return [_candidate(piece, ent.label_, True, lex)
             for ent in doc.ents if ent.label_ in LABELS
-            for piece in map(_trim, _pieces(ent)) if len(piece) and _is_name(piece)]
+            for piece in (_trim(p, lex) for p in _pieces(ent)) if len(piece) and _is_name(piece)]
 
 
-def _recovered(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
+def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
     """Repeats of a found name that the model left unlabelled elsewhere in the document."""
     names: dict[str, dict[tuple[str, ...], str]] = {}
     for cand in found:
@@ -176,7 +192,7 @@ def _recovered(doc: Doc, found: list[_Candidate]) -> list[_Candidate]:
         for words, label in sorted(options.items(), key=lambda kv: -len(kv[0])):
             span = doc[i:i + len(words)]
             if tuple(t.text for t in span) == words and all(t.ent_iob_ == "O" for t in span):
-                recovered.append(_candidate(span, label, False))
+                recovered.append(_candidate(span, label, False, lex))
                 i = span.end - 1
                 break
         i += 1
@@ -192,11 +208,12 @@ def _vote(labels: list[str]) -> str:
     return max(counts, key=counts.__getitem__)
 
 
-def _initials(form: str) -> set[str]:
-    """Acronyms a name could have: every word's initial, or only the content words'."""
+def _initials(form: str, skip: frozenset[str]) -> set[str]:
+    """Acronyms a name could have: every word's initial, or only those of the words an
+    acronym does not `skip`."""
     words = [w for w in re.split(r"[\s-]+", form) if w[:1].isalpha()]
     return {"".join(w[0].upper() for w in words),
-            "".join(w[0].upper() for w in words if w.lower() not in ACRONYM_SKIP)}
+            "".join(w[0].upper() for w in words if w.lower() not in skip)}
 
 
 def _letters(acronym: str) -> str:
@@ -228,7 +245,8 @@ class _Group:
 class _Grouper:
     """Assigns each mention, in text order, to the entity it names."""
 
-    def __init__(self) -> None:
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
         self.groups: list[_Group] = []
         self.by_form: dict[str, _Group] = {}
         self.by_token: dict[int, _Group] = {}
@@ -271,9 +289,9 @@ class _Grouper:
         if ACRONYM.fullmatch(form):
             letters = _letters(form)
             return self._latest(g for g in self.groups if len(letters) > 1 and any(
-                letters in _initials(f) for f in g.long_forms()))
+                letters in _initials(f, self.lex.acronym_skip) for f in g.long_forms()))
         if " " in form:
-            initials = _initials(form)
+            initials = _initials(form, self.lex.acronym_skip)
             return self._latest(g for g in self.groups if any(
                 ACRONYM.fullmatch(f) and _letters(f) in initials for f in g.forms))
         return None
@@ -300,8 +318,8 @@ class _Grouper:
         for child in cand.span.root.children:
             if child.dep_ != "appos" or child.ent_iob_ != "O" or child.pos_ != "PROPN":
                 continue
-            phrase = _trim(cand.span.doc[child.left_edge.i:child.i + 1])
-            if len(phrase) and all(t.text[:1].isupper() or t.lower_ in ACRONYM_SKIP
+            phrase = _trim(cand.span.doc[child.left_edge.i:child.i + 1], self.lex)
+            if len(phrase) and all(t.text[:1].isupper() or t.lower_ in self.lex.acronym_skip
                                    for t in phrase if t.is_alpha):
                 form = _form(phrase.text)
                 group.forms.setdefault(form, False)
@@ -341,12 +359,12 @@ def _merge(entities: list[Entity]) -> list[Entity]:
     return sorted(by_id.values(), key=lambda e: e.mentions[0].start)
 
 
-def find_entities(doc: Doc) -> list[Entity]:
+def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     """The document's entities, sorted by first mention, each with its mentions."""
-    found = _found(doc)
+    found = _found(doc, lex)
     taken = {t.i for cand in found for t in cand.span}
-    recovered = [c for c in _recovered(doc, found) if not taken & {t.i for t in c.span}]
-    grouper = _Grouper()
+    recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
+    grouper = _Grouper(lex)
     for cand in sorted(found + recovered, key=lambda c: c.span.start):
         grouper.add(cand)
     grouper.mark_branches()
@@ -394,14 +412,25 @@ def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
     return mention_for_span(item.doc, item.start_char, item.end_char)
 
 
-@Language.factory("news_entities",
-                  requires=["doc.ents", "token.ent_type", "token.dep", "token.tag"],
-                  assigns=["doc._.entities"])
-def make_entities(nlp: Language, name: str):
-    """Set doc._.entities (list[Entity])."""
+class EntityGrouper(OwnLexicon):
+    """The `news_entities` component: `doc._.entities`, read with a lexicon of its own."""
 
-    def component(doc: Doc) -> Doc:
-        doc._.entities = find_entities(doc)
+    def __init__(self, name: str, lexicon: str) -> None:
+        self.name = name
+        super().__init__(lexicon)
+
+    def parse(self, text: str) -> Lexicon:
+        return Lexicon.parse(text)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.entities = find_entities(doc, self.lexicon)
         return doc
 
-    return component
+
+@Language.factory("news_entities", default_config={"lexicon": "entity_lexicon.json"},
+                  requires=["doc.ents", "token.ent_type", "token.dep", "token.tag"],
+                  assigns=["doc._.entities"])
+def make_entities(nlp: Language, name: str, lexicon: str) -> EntityGrouper:
+    """`lexicon`: cue nouns, acronym and trim words (`Lexicon`; a file of models/, or a
+    path)."""
+    return EntityGrouper(name, lexicon)

@@ -14,6 +14,7 @@ sentence's date regardless were dated wrongly four times out of five.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass
 
@@ -23,15 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.dates import Timex
 from pipeline.entities import PLACE_LABELS, mention_of
 from pipeline.records import record
-from pipeline.resources import HEDGES, read_json
-
-LEX: dict = read_json("event_types.json")
-TYPE_OF = {lemma: kind for kind, lemmas in LEX["types"].items() for lemma in lemmas}
-STOP = frozenset(LEX["stop"])
-OF_NAMES_ACTOR = frozenset(LEX["of_names_actor"])
-SCENE_SETTING = frozenset(LEX["scene_setting"])
-CONSEQUENCE_WORDS = "|".join(map(re.escape, LEX["consequence"]))
-CONSEQUENCE = re.compile(rf"\b(?:{CONSEQUENCE_WORDS})\b", re.IGNORECASE)
+from pipeline.resources import HEDGES, MODELS, OwnLexicon
 
 SUBJECT, PASSIVE_SUBJECT, OBJECT = {"nsubj", "csubj"}, {"nsubjpass", "csubjpass"}, {"dobj"}
 # Dependents that are clauses of their own: their words are not this event's arguments.
@@ -71,6 +64,32 @@ if not Doc.has_extension("events"):
     Doc.set_extension("events", default=[])
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """models/event_types.json: `type_of` (lemma or phrase -> event type), `stop` (light
+    and stative verbs that head no event), `of_names_actor` (types whose "the X of Y" names
+    the actor: "the resignation of Y"), `scene_setting` ("take place": a clause that only
+    says when), `consequence` (words of a sentence that narrates what followed)."""
+
+    type_of: dict[str, str]
+    stop: frozenset[str]
+    of_names_actor: frozenset[str]
+    scene_setting: frozenset[str]
+    consequence: re.Pattern
+
+    @classmethod
+    def parse(cls, text: str) -> Lexicon:
+        data = json.loads(text)
+        words = "|".join(map(re.escape, data["consequence"]))
+        return cls({lemma: kind for kind, lemmas in data["types"].items() for lemma in lemmas},
+                   frozenset(data["stop"]), frozenset(data["of_names_actor"]),
+                   frozenset(data["scene_setting"]),
+                   re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+
+
+LEXICON = Lexicon.parse((MODELS / "event_types.json").read_text(encoding="utf-8"))
+
+
 # ---------------------------------------------------------------- triggers
 
 
@@ -78,12 +97,12 @@ def _child(token: Token, deps: set[str]) -> Token | None:
     return next((c for c in token.children if c.dep_ in deps), None)
 
 
-def _verb_words(verb: Token) -> list[Token]:
+def _verb_words(verb: Token, lex: Lexicon) -> list[Token]:
     """The verb, then its particle ('shot down') or the bare verb completing a listed
     phrase ('let Crespo go' -> 'let go')."""
     words = [verb, *(c for c in verb.children if c.dep_ == "prt")]
     for c in verb.children:
-        if c.dep_ in ("ccomp", "xcomp") and f"{verb.lemma_} {c.lemma_}" in TYPE_OF:
+        if c.dep_ in ("ccomp", "xcomp") and f"{verb.lemma_} {c.lemma_}" in lex.type_of:
             words.append(c)
     return words
 
@@ -102,13 +121,13 @@ def _has_argument(verb: Token) -> bool:
         verb = verb.head
 
 
-def _trigger(token: Token, dates: _Dates) -> list[Token]:
+def _trigger(token: Token, dates: _Dates, lex: Lexicon) -> list[Token]:
     """The words of the event this token heads, or [] when it heads none."""
     if token.pos_ == "VERB" and token.dep_ not in ("amod", "compound"):
-        words = _verb_words(token)
-        if (len(words) > 1 or token.lemma_.lower() not in STOP) and _has_argument(token):
+        words = _verb_words(token, lex)
+        if (len(words) > 1 or token.lemma_.lower() not in lex.stop) and _has_argument(token):
             return words
-    elif token.pos_ == "NOUN" and token.lemma_.lower() in TYPE_OF:
+    elif token.pos_ == "NOUN" and token.lemma_.lower() in lex.type_of:
         argument = any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in NOUN_PREPS
                        and _child(c, {"pobj"}) for c in token.children)
         if argument or dates.within(set(range(token.left_edge.i, token.right_edge.i + 1)),
@@ -144,10 +163,10 @@ def _argument(head: Token | None) -> tuple[str, str]:
     return _phrase(head).text, found[1].entity_id if found else ""
 
 
-def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
-    """Actor and target of a verb: the active subject or the passive agent; the object
-    or the passive subject. Conjoined and controlled verbs share their head's subject,
-    in the role their own voice gives it."""
+def _verb_roles(verb: Token, words: list[Token]) -> tuple[Token | None, Token | None]:
+    """Actor and target of a verb (`words`: it and the words completing it, `_verb_words`):
+    the active subject or the passive agent; the object or the passive subject. Conjoined
+    and controlled verbs share their head's subject, in the role their own voice gives it."""
     agent = _child(verb, {"agent"})
     actor = _child(agent, {"pobj"}) if agent is not None else None
     target = _child(verb, OBJECT)
@@ -163,17 +182,18 @@ def _verb_roles(verb: Token) -> tuple[Token | None, Token | None]:
         target = target or subject
     else:
         actor = actor or subject
-    for word in _verb_words(verb)[1:]:  # 'let Crespo go': the completing verb's subject
+    for word in words[1:]:  # 'let Crespo go': the completing verb's subject
         target = target or _child(word, SUBJECT)
     return actor, target
 
 
-def _noun_roles(noun: Token, kind: str) -> tuple[Token | None, Token | None]:
+def _noun_roles(noun: Token, kind: str,
+                of_names_actor: frozenset[str]) -> tuple[Token | None, Token | None]:
     """'Fujimori's resignation', 'the capture of X by Y', 'an attack on X'."""
     preps = {c.lower_: _child(c, {"pobj"}) for c in noun.children if c.dep_ == "prep"}
     of = preps.get("of")
-    actor = _child(noun, {"poss"}) or preps.get("by") or (of if kind in OF_NAMES_ACTOR else None)
-    target = preps.get("on") or preps.get("against") or (None if kind in OF_NAMES_ACTOR else of)
+    actor = _child(noun, {"poss"}) or preps.get("by") or (of if kind in of_names_actor else None)
+    target = preps.get("on") or preps.get("against") or (None if kind in of_names_actor else of)
     return actor, target
 
 
@@ -249,10 +269,11 @@ def calendar_dates(doc: Doc) -> list[Timex]:
 
 
 class _Dates:
-    """The document's calendar dates by position."""
+    """The document's calendar dates by position, and which one dates an event (with the
+    lexicon's scene-setting and consequence words)."""
 
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+        self.doc, self.lex = doc, lex
         self.timexes = calendar_dates(doc)
         self.starts = [t.start for t in self.timexes]
         self.roots = [doc.char_span(t.start, t.end, alignment_mode="expand").root.i
@@ -297,34 +318,36 @@ class _Dates:
         setting = head
         while date is None and setting.head.i != setting.i:  # up to the sentence's root
             setting = setting.head
-            if _sets_scene(setting):
+            if _sets_scene(setting, self.lex.scene_setting):
                 date = self.within(_clause(setting), setting)
         if date is not None:
             return date
-        narrated = bool(CONSEQUENCE.search(head.sent.text))
+        narrated = bool(self.lex.consequence.search(head.sent.text))
         previous = self.before(head.sent, across_paragraphs=narrated)
         if previous is None:
             return None
         anchor = self.doc[self.roots[previous]]  # the verb the previous date belongs to
         while anchor.pos_ not in ("VERB", "AUX") and anchor.head.i != anchor.i:
             anchor = anchor.head
-        return self.timexes[previous] if narrated or _sets_scene(anchor) else None
+        return self.timexes[previous] if narrated or _sets_scene(
+            anchor, self.lex.scene_setting) else None
 
 
-def _sets_scene(verb: Token) -> bool:
+def _sets_scene(verb: Token, scene_setting: frozenset[str]) -> bool:
     """'took place', 'happened', 'occurred': a clause that only says when something was."""
     objects = [c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"]
-    return verb.lemma_.lower() in SCENE_SETTING or any(
-        f"{verb.lemma_.lower()} {o}" in SCENE_SETTING for o in objects)
+    return verb.lemma_.lower() in scene_setting or any(
+        f"{verb.lemma_.lower()} {o}" in scene_setting for o in objects)
 
 
 # ---------------------------------------------------------------- events
 
 
 def _event(words: list[Token], dates: _Dates) -> Event:
-    head = words[0]
-    kind = TYPE_OF.get(_lemma(words)) or TYPE_OF.get(head.lemma_.lower(), "OTHER")
-    actor, target = _verb_roles(head) if head.pos_ == "VERB" else _noun_roles(head, kind)
+    head, type_of = words[0], dates.lex.type_of
+    kind = type_of.get(_lemma(words)) or type_of.get(head.lemma_.lower(), "OTHER")
+    actor, target = (_verb_roles(head, words) if head.pos_ == "VERB"
+                     else _noun_roles(head, kind, dates.lex.of_names_actor))
     clause = _clause(head)
     if actor is not None:  # 'Peru's president visited Chile' happened in Chile
         clause -= set(range(actor.left_edge.i, actor.right_edge.i + 1))
@@ -340,20 +363,31 @@ def _event(words: list[Token], dates: _Dates) -> Event:
                  _negated(head), _modality(head))
 
 
-def find_events(doc: Doc) -> list[Event]:
+def find_events(doc: Doc, lex: Lexicon = LEXICON) -> list[Event]:
     """Every event of a parsed Doc with doc._.entities and doc._.dates set, by position."""
-    dates = _Dates(doc)
-    return [_event(words, dates) for token in doc if (words := _trigger(token, dates))]
+    dates = _Dates(doc, lex)
+    return [_event(words, dates) for token in doc if (words := _trigger(token, dates, lex))]
 
 
-@Language.factory("news_events",
-                  requires=["doc._.entities", "doc._.dates", "token.dep", "token.lemma"],
-                  assigns=["doc._.events"])
-def make_events(nlp: Language, name: str):
-    """Set doc._.events (list[Event])."""
+class EventFinder(OwnLexicon):
+    """The `news_events` component: `doc._.events`, typed with a lexicon of its own."""
 
-    def component(doc: Doc) -> Doc:
-        doc._.events = find_events(doc)
+    def __init__(self, name: str, lexicon: str) -> None:
+        self.name = name
+        super().__init__(lexicon)
+
+    def parse(self, text: str) -> Lexicon:
+        return Lexicon.parse(text)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = find_events(doc, self.lexicon)
         return doc
 
-    return component
+
+@Language.factory("news_events", default_config={"lexicon": "event_types.json"},
+                  requires=["doc._.entities", "doc._.dates", "token.dep", "token.lemma"],
+                  assigns=["doc._.events"])
+def make_events(nlp: Language, name: str, lexicon: str) -> EventFinder:
+    """`lexicon`: event types and the words that set a scene (`Lexicon`; a file of models/,
+    or a path)."""
+    return EventFinder(name, lexicon)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 MODELS = Path(importlib.resources.files("pipeline.models"))  # type: ignore[arg-type]
 
@@ -15,10 +17,42 @@ def read_json(name: str) -> dict:
     return json.loads((MODELS / name).read_text(encoding="utf-8"))
 
 
-def read_lines(name: str) -> list[str]:
+def entries(text: str) -> list[str]:
     """Entries of a one-entry-a-line file; blank lines and `#` comments skipped."""
-    lines = (MODELS / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def read_lines(name: str) -> list[str]:
+    return entries((MODELS / name).read_text(encoding="utf-8"))
+
+
+class OwnLexicon:
+    """A component with a lexicon of its own: a file named in its config (a file of models/,
+    or a path), read by the component's `parse`, saved with the pipeline by `to_disk` and
+    read back by `from_disk`. A pipeline saved with `nlp.to_disk` keeps the lexicon it was
+    built with, wherever it is loaded."""
+
+    def __init__(self, lexicon: str) -> None:
+        self.lexicon_file = "lexicon" + Path(lexicon).suffix  # its name in a saved pipeline
+        self._use((MODELS / lexicon).read_text(encoding="utf-8"))
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def _use(self, text: str) -> None:
+        self.lexicon_text, self.lexicon = text, self.parse(text)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / self.lexicon_file).write_text(self.lexicon_text, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> OwnLexicon:
+        """The lexicon saved with the pipeline, whatever file the config now names."""
+        (saved,) = Path(path).glob("lexicon*")
+        self._use(saved.read_text(encoding="utf-8"))
+        return self
 
 
 HEDGES = frozenset(read_lines("hedges.txt"))  # softening words, for claims and events alike

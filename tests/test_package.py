@@ -16,6 +16,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 from pipeline.nlp import COMPONENTS
+from pipeline.resources import MODELS
 from tests.conftest import CORPUS, ROOT, TELESUR, WIKIPEDIA
 
 EXTENSIONS = ("entities", "dates", "events", "quotes", "claims", "doc_id", "published")
@@ -90,6 +91,24 @@ def test_a_saved_pipeline_loads_in_a_fresh_process_and_gives_the_same_tables(
     run("-m", "pipeline", "extract", str(CORPUS), "--out", str(tmp_path / "out"), "--quiet",
         "--model", str(tmp_path / "saved"), cwd=ROOT)
     assert tables(tmp_path / "out") == checkout_tables
+
+
+def test_a_saved_pipeline_keeps_the_lexicons_it_was_built_with(nlp, tmp_path):
+    """Each rule component's lexicon is named in its config and saved with the pipeline:
+    a cue verb added to the saved copy is a cue after loading, and not before."""
+    assert nlp.config["components"]["news_quotes"]["lexicon"] == "speech_cues.txt"
+    nlp.to_disk(tmp_path / "saved")
+    for component in ("news_entities", "news_events", "news_quotes"):
+        assert list((tmp_path / "saved" / component).glob("lexicon.*")), component
+    cues = tmp_path / "saved" / "news_quotes" / "lexicon.txt"
+    assert cues.read_text(encoding="utf-8") == (MODELS / "speech_cues.txt").read_text(
+        encoding="utf-8")
+    cues.write_text(cues.read_text(encoding="utf-8") + "\nchirp\n", encoding="utf-8")
+    text = "Ana Torres chirped that the talks had failed."
+    assert nlp(text)._.quotes == []
+    (statement,) = spacy.load(tmp_path / "saved")(text)._.quotes
+    assert (statement.kind, statement.cue, statement.content) == (
+        "statement", "chirped", "the talks had failed")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ DEV    := $(VENV)/.installed-dev
 IN     ?= corpus
 OUT    ?= outputs
 
-.PHONY: extract test eval bench train-boilerplate train-claims lint readme clean-venv
+.PHONY: extract test eval bench train-boilerplate train-claims lint readme clean-venv dump-corpus
 
 # `make extract` installs what extraction needs; the tests, eval and bench add the dev and
 # dask extras.
@@ -57,3 +57,9 @@ readme: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Labelled w3m / lynx dumps of public extractor test pages (needs w3m, lynx and the
+# repository snapshots under /work/.mirror, see evaluation/dump_corpus.py); data outside the repo.
+DUMP_OUT ?= ../dump_corpus
+dump-corpus: $(STAMP)
+	$(PY) -m evaluation.dump_corpus $(DUMP_OUT) --dev-check

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import lxml.html
 
+from evaluation.tasks import DATA
+
 RENDER_W3M = ["w3m", "-dump", "-T", "text/html", "-cols", "1000", "-O", "UTF-8"]
 RENDER_LYNX = ["lynx", "-dump", "-stdin", "-force_html", "-display_charset=UTF-8",
                "-width=1000", "-nolist"]
@@ -40,7 +42,7 @@ BODY_SHARE = 0.7  # a line is body when this share of its words align to the exp
 MIN_BLOCK = 3  # aligned runs shorter than this many words are chance matches
 MIN_COVERAGE = 0.6  # expected words found in a dump, under which the page is dropped
 NEAR_DUP = 0.8  # Jaccard of expected-text 8-word shingles above which two pages are one
-DEV = Path("/work/shared/data/boilerplate_dev.jsonl")
+DEV = DATA / "boilerplate_dev.jsonl"
 MIRRORS = Path("/work/.mirror")
 
 SOURCES = {

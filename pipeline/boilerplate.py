@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from statistics import median
@@ -433,21 +434,51 @@ class Model:
 
 
 BRIDGE = 2  # units: a low-scored unit with kept text this close on both sides is kept
+# A run of up to LIST_RUN short lines (LIST_WORDS words at most) between kept text, LIST_SHARE
+# of them with one punctuation mark in common, is a list or table of the body: tour dates
+# ("June 14 – Alpharetta, GA @ …"), results ("Palm Bay d. Rockledge 70-44"), a ranking
+LIST_RUN, LIST_WORDS, LIST_SHARE = 25, 20, 0.8
 
 
 def bridged(units: list[Unit], keep: list[float], threshold: float,
             hard_rules: set[str]) -> list[bool]:
     """Which units to keep: those scoring at least the threshold, plus the rule-free ones
-    with kept text within BRIDGE units on both sides. Body text broken by a short line (a
-    list item, a line of code, a table row, a subheading) keeps it: the model judges lines
-    alone and misses them, and losing body text costs more than a stray line (cross-validated
-    on the dev pages: recall +2 points, precision -1, F1 +0.4)."""
+    with kept text within BRIDGE units on both sides, plus the lists between kept text
+    (`_body_lists`). Body text broken by a short line (a list item, a line of code, a table
+    row, a subheading) keeps it: the model judges lines alone and misses them, and losing
+    body text costs more than a stray line (cross-validated on the dev pages: recall +2
+    points, precision -1, F1 +0.4)."""
     scored = [p >= threshold and unit.rule not in hard_rules for unit, p in zip(units, keep)]
-    return [
+    kept = [
         kept or (not unit.rule and any(scored[max(0, i - BRIDGE): i])
                  and any(scored[i + 1: i + 1 + BRIDGE]))
         for i, (unit, kept) in enumerate(zip(units, scored))
     ]
+    return _body_lists(units, kept)
+
+
+def _body_lists(units: list[Unit], kept: list[bool]) -> list[bool]:
+    """`kept` plus each run of dropped lines between kept text that reads as one list: short,
+    rule-free lines most of which share a punctuation mark (the "–" and "@" of tour dates, the
+    "-" of scores). A menu between two paragraphs has none, so it stays out. The run is
+    judged as a whole, not line by line, so a list longer than the bridge keeps its middle."""
+    out, i = list(kept), 0
+    while i < len(units):
+        j = i
+        while j < len(units) and not kept[j]:
+            j += 1
+        run = units[i:j]
+        if (0 < i < j < len(units) and 2 <= len(run) <= LIST_RUN
+                and all(not u.rule and 1 <= len(u.words) <= LIST_WORDS for u in run)):
+            marks = Counter(mark for u in run for mark in _punctuation(u.text))
+            if marks and marks.most_common(1)[0][1] >= LIST_SHARE * len(run):
+                out[i:j] = [True] * len(run)
+        i = j + 1
+    return out
+
+
+def _punctuation(text: str) -> set[str]:
+    return {c for c in text if not c.isalnum() and not c.isspace()}
 
 
 CLOSING = 3  # units after the last kept one that may still close the story

@@ -537,3 +537,30 @@ def test_markdown_front_matter_and_an_atx_title():
         "Council Approves Budget", "Jane Doe", "2021-03-03")  # the front matter's date wins
     assert cleaned.text == f"Council Approves Budget\n\n{BODY[0]}"
     assert cleaned.sources["title"] == "line 7 (markdown heading)"
+
+
+TOUR = ["June 14 – Alpharetta, GA @ Ameris Bank Amphitheatre",
+        "June 16 – Charlotte, NC @ PNC Music Pavilion",
+        "June 18 – Raleigh, NC @ Coastal Credit Union Music Park",
+        "June 20 – Nashville, TN @ Ascend Amphitheater",
+        "June 22 – St. Louis, MO @ Hollywood Casino Amphitheatre",
+        "June 24 – Chicago, IL @ Credit Union 1 Amphitheatre"]
+SCORES = ["Palm Bay d. Rockledge 70-44", "Melbourne d. Eau Gallie 55-41",
+          "Viera d. Satellite 61-58", "Cocoa d. Titusville 48-39", "Merritt Island d. Astronaut 66-50",
+          "Bayside d. Heritage 59-52"]
+MENU = ["World", "Politics", "Business", "Technology", "Science", "Health", "Entertainment"]
+
+
+@pytest.mark.parametrize(("lines", "kept"), [(TOUR, True), (SCORES, True), (MENU, False)])
+def test_a_list_between_paragraphs_is_body_a_menu_is_not(lines, kept):
+    """Short lines that share their punctuation between two paragraphs are a list of the
+    body, its middle too (the model alone drops the middle of a long one); plain words with
+    no mark in common are a menu."""
+    page = "\n\n".join(["Home", "Council Approves Budget After Long Debate", BODY[0],
+                        "\n".join(lines), BODY[1], BODY[2]])
+    text_lines = clean(page).text.split("\n")
+    found = [line in text_lines for line in lines]
+    if kept:
+        assert all(found)
+    else:  # the bridge may keep a line next to a paragraph; the middle of the menu goes
+        assert not any(found[2:-2])

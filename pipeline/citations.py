@@ -20,9 +20,13 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.entities import Mention, entity_for_span
 from pipeline.references import Citation
-from pipeline.resources import OwnLexicon, entries, read_lines
+from pipeline.resources import LexiconRules, entries, read_lines
 
 SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
+
+
+def _cue_lexicon(text: str) -> frozenset[str]:
+    return frozenset(entries(text))
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])
@@ -511,26 +515,11 @@ def find_quotes(doc: Doc, cues: AbstractSet[str] = SPEECH_CUES) -> list[Citation
     return sorted(citations, key=lambda c: (c.start, c.end))
 
 
-class QuoteFinder(OwnLexicon):
-    """The `news_quotes` component: `doc._.quotes`, with the cue verbs of its own lexicon."""
-
-    def __init__(self, name: str, lexicon: str) -> None:
-        self.name = name
-        super().__init__(lexicon)
-
-    def parse(self, text: str) -> frozenset[str]:
-        return frozenset(entries(text))
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.quotes = find_quotes(doc, self.lexicon)
-        return doc
-
-
 @Language.factory("news_quotes", default_config={"lexicon": "speech_cues.txt"},
                   requires=["doc._.entities", "doc.sents", "token.dep", "token.lemma"],
                   assigns=["doc._.quotes"])
-def make_quotes(nlp: Language, name: str, lexicon: str) -> QuoteFinder:
+def make_quotes(nlp: Language, name: str, lexicon: str) -> LexiconRules:
     """`lexicon`: the lemmas of the verbs that report speech, belief or evidence, one a line
     (a file of models/, or a path)."""
-    return QuoteFinder(name, lexicon)
+    return LexiconRules(name, lexicon, _cue_lexicon, find_quotes, "quotes")
 

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.records import record
-from pipeline.resources import MODELS, OwnLexicon
+from pipeline.resources import MODELS, LexiconRules
 
 
 @dataclass(frozen=True)
@@ -412,25 +412,10 @@ def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
     return mention_for_span(item.doc, item.start_char, item.end_char)
 
 
-class EntityGrouper(OwnLexicon):
-    """The `news_entities` component: `doc._.entities`, read with a lexicon of its own."""
-
-    def __init__(self, name: str, lexicon: str) -> None:
-        self.name = name
-        super().__init__(lexicon)
-
-    def parse(self, text: str) -> Lexicon:
-        return Lexicon.parse(text)
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.entities = find_entities(doc, self.lexicon)
-        return doc
-
-
 @Language.factory("news_entities", default_config={"lexicon": "entity_lexicon.json"},
                   requires=["doc.ents", "token.ent_type", "token.dep", "token.tag"],
                   assigns=["doc._.entities"])
-def make_entities(nlp: Language, name: str, lexicon: str) -> EntityGrouper:
+def make_entities(nlp: Language, name: str, lexicon: str) -> LexiconRules:
     """`lexicon`: cue nouns, acronym and trim words (`Lexicon`; a file of models/, or a
     path)."""
-    return EntityGrouper(name, lexicon)
+    return LexiconRules(name, lexicon, Lexicon.parse, find_entities, "entities")

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.dates import Timex
 from pipeline.entities import PLACE_LABELS, mention_of
 from pipeline.records import record
-from pipeline.resources import HEDGES, MODELS, OwnLexicon
+from pipeline.resources import HEDGES, MODELS, LexiconRules
 
 SUBJECT, PASSIVE_SUBJECT, OBJECT = {"nsubj", "csubj"}, {"nsubjpass", "csubjpass"}, {"dobj"}
 # Dependents that are clauses of their own: their words are not this event's arguments.
@@ -369,25 +369,10 @@ def find_events(doc: Doc, lex: Lexicon = LEXICON) -> list[Event]:
     return [_event(words, dates) for token in doc if (words := _trigger(token, dates, lex))]
 
 
-class EventFinder(OwnLexicon):
-    """The `news_events` component: `doc._.events`, typed with a lexicon of its own."""
-
-    def __init__(self, name: str, lexicon: str) -> None:
-        self.name = name
-        super().__init__(lexicon)
-
-    def parse(self, text: str) -> Lexicon:
-        return Lexicon.parse(text)
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.events = find_events(doc, self.lexicon)
-        return doc
-
-
 @Language.factory("news_events", default_config={"lexicon": "event_types.json"},
                   requires=["doc._.entities", "doc._.dates", "token.dep", "token.lemma"],
                   assigns=["doc._.events"])
-def make_events(nlp: Language, name: str, lexicon: str) -> EventFinder:
+def make_events(nlp: Language, name: str, lexicon: str) -> LexiconRules:
     """`lexicon`: event types and the words that set a scene (`Lexicon`; a file of models/,
     or a path)."""
-    return EventFinder(name, lexicon)
+    return LexiconRules(name, lexicon, Lexicon.parse, find_events, "events")

@@ -546,8 +546,8 @@ TOUR = ["June 14 – Alpharetta, GA @ Ameris Bank Amphitheatre",
         "June 22 – St. Louis, MO @ Hollywood Casino Amphitheatre",
         "June 24 – Chicago, IL @ Credit Union 1 Amphitheatre"]
 SCORES = ["Palm Bay d. Rockledge 70-44", "Melbourne d. Eau Gallie 55-41",
-          "Viera d. Satellite 61-58", "Cocoa d. Titusville 48-39", "Merritt Island d. Astronaut 66-50",
-          "Bayside d. Heritage 59-52"]
+          "Viera d. Satellite 61-58", "Cocoa d. Titusville 48-39",
+          "Merritt Island d. Astronaut 66-50", "Bayside d. Heritage 59-52"]
 MENU = ["World", "Politics", "Business", "Technology", "Science", "Health", "Entertainment"]
 
 

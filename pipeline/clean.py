@@ -28,6 +28,7 @@ from pipeline.boilerplate import (
     bridged,
     model,
     reason_for,
+    sections,
     with_closing_sentences,
 )
 from pipeline.references import read_credit
@@ -264,6 +265,8 @@ def _mark_captions(units: list[Unit]) -> None:
 # --- title and body ---------------------------------------------------------------------
 
 
+STORY_BEFORE_SECTION = 0.5  # share of the kept text before a section that trails the story
+
 # Rules that remove a unit whatever the model says: what they find is never body text.
 # The lexicon rules (share-bar, navigation, ...) only inform the model, which weighs them.
 HARD_RULES = {"widget", "jump-link", "tagline", "breadcrumb", "photo-credit", "caption",
@@ -290,6 +293,8 @@ def _clean_dump(
     keep, against = classifier.keep_probabilities(units)
     decided = with_closing_sentences(
         units, bridged(units, keep, classifier.threshold, HARD_RULES))
+    section = sections(units)
+    decided = _without_trailing_sections(units, decided, section)
     kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
     furniture = sparing_the_story(units, furniture, decided)
@@ -301,7 +306,8 @@ def _clean_dump(
         elif unit.heading:
             continue  # an "[edit]" section heading stays while it heads kept text (below)
         elif not decided[i]:
-            unit.reason = unit.rule or reason_for(against[i], i < body_start, i > body_end)
+            unit.reason = unit.rule or section[i] or reason_for(
+                against[i], i < body_start, i > body_end)
     title_at = classifier.headline(units, keep)
     title = units[title_at].text if title_at is not None else ""
     sources = dict(meta.sources)
@@ -330,6 +336,24 @@ def _clean_dump(
         removed=sorted(removed, key=lambda r: r.line),
         sources=sources,
     )
+
+
+def _without_trailing_sections(units: list[Unit], decided: list[bool],
+                               section: list[str]) -> list[bool]:
+    """`decided` less the sections of other stories and comments that open after the story:
+    teasers and comments read like prose, and the model keeps them. A section heading
+    before or inside the story is often a link ("2 comments" under the byline), so only a
+    heading with most of the kept text (STORY_BEFORE_SECTION) before it counts."""
+    sizes = [len(u.text) if d else 0 for u, d in zip(units, decided)]
+    total, before = sum(sizes), 0
+    out, trailing = list(decided), False
+    for i in range(len(units)):
+        if section[i] and (i == 0 or section[i - 1] != section[i]):
+            trailing = before >= STORY_BEFORE_SECTION * total
+        if section[i] and trailing:
+            out[i] = False
+        before += sizes[i]
+    return out
 
 
 def sparing_the_story(units: list[Unit], furniture: AbstractSet[str],

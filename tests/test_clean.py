@@ -564,3 +564,37 @@ def test_a_list_between_paragraphs_is_body_a_menu_is_not(lines, kept):
         assert all(found)
     else:  # the bridge may keep a line next to a paragraph; the middle of the menu goes
         assert not any(found[2:-2])
+
+
+TEASERS = ["Customers Leave Without Paying $690 Bill At Troy Steakhouse",
+           "A party of six left the restaurant before the bill came, the owner said.",
+           "Police Seek Driver After Hit-And-Run On Main Street",
+           "The driver fled north after striking a cyclist on Tuesday night."]
+COMMENTS = ["1. thelastchargersfan says:",
+            "It's a good thing we have no fans left to lose this season, honestly.",
+            "2. boltup2024 says:", "Totally agree with you, the front office has to go."]
+
+
+@pytest.mark.parametrize(("heading", "lines", "reason"), [
+    ("Related Stories", TEASERS, "related-stories"),
+    ("You May Also Like", TEASERS, "related-stories"),
+    ("3 Comments", COMMENTS, "comments"), ("Leave a Reply", COMMENTS, "comments")])
+def test_teasers_and_comments_after_the_story_are_removed_as_such(heading, lines, reason):
+    """A rail of other stories or a comment thread after the story reads like prose, and the
+    model alone keeps it; under its heading it goes, audited as what it is in removed.csv.
+    A footer line in its reach keeps its own reason."""
+    footer = "Copyright 2024 The Gazette"
+    page = "\n\n".join(["Home", "Council Approves Budget After Long Debate", *BODY,
+                        heading, *lines, footer])
+    cleaned = clean(page)
+    reasons = {r.text: r.reason for r in cleaned.removed}
+    assert cleaned.text.split("\n\n")[1:] == BODY
+    assert heading in reasons
+    assert [reasons[line] for line in lines] == [reason] * len(lines)
+    assert reasons[footer] == "footer"
+
+
+def test_a_comments_link_above_the_story_removes_nothing():
+    """"2 comments" under the byline is a link, not the start of the thread."""
+    page = "\n\n".join(["Council Approves Budget After Long Debate", "2 comments", *BODY])
+    assert clean(page).text.split("\n\n")[1:] == BODY

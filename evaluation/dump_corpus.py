@@ -354,15 +354,15 @@ def jaccard(a: set, b: set) -> float:
 
 # --- the corpus --------------------------------------------------------------------------
 
+def dev_site(row: dict) -> str:
+    """The site group of a development page: from its URL, else from its id."""
+    return site_group(registrable(row.get("url")) or row["id"].split("-")[0])
+
+
 def dev_sites() -> set[str]:
     if not DEV.exists():
         return set()
-    sites = set()
-    for line in DEV.open(encoding="utf-8"):
-        row = json.loads(line)
-        site = registrable(row.get("url")) or row["id"].split("-")[0]
-        sites.add(site_group(site))
-    return sites
+    return {dev_site(json.loads(line)) for line in DEV.open(encoding="utf-8")}
 
 
 def build(outdir: Path, mirrors: Path, limit: int | None = None) -> dict:

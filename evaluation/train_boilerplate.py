@@ -8,8 +8,9 @@ page's HTML (keep when the unit's text is in it): trafilatura sees the markup th
 so it is a fair teacher for the many units no snippet covers. Units a hard rule removes are
 left out: the model never decides them.
 
-The figures printed (and kept in the model file) are page-level cross-validation: each fold's
-pages are cleaned by a model fitted without them, with both dumps of a page in one fold.
+The figures printed (and kept in the model file) are cross-validation with sites held out:
+each fold's pages are cleaned by a model fitted without any page of their sites, with both
+dumps of a page in one fold.
 scikit-learn (dev extra) fits the models; at run time they are plain weights.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import math
 import re
 import sys
+import zlib
 
 import numpy as np
 import trafilatura
@@ -26,6 +28,7 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
+from evaluation.dump_corpus import dev_site
 from evaluation.tasks import DATA, read_jsonl
 from pipeline.boilerplate import (
     MODEL,
@@ -155,7 +158,8 @@ def train(pages: list[Page], threshold: float) -> Model:
 
 
 def _fold(page: Page) -> int:
-    return int(page.row["_index"]) % FOLDS
+    """Folds by site, so that no site is both fitted and measured."""
+    return zlib.crc32(dev_site(page.row).encode()) % FOLDS
 
 
 def cross_validate(pages: list[Page], threshold: float) -> dict[str, dict[str, float]]:
@@ -195,8 +199,7 @@ def main() -> int:
     args = parser.parse_args()
     rows = list(read_jsonl(DATA / "boilerplate_dev.jsonl"))
     pages = []
-    for index, row in enumerate(rows):
-        row["_index"] = index
+    for row in rows:
         teacher = trafilatura.extract(row["html"], include_comments=False) or ""
         pages += [Page(row, field, teacher) for field in FIELDS]
     report = {} if args.no_cv else cross_validate(pages, args.threshold)

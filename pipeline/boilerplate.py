@@ -551,7 +551,8 @@ SECTION_REACH = {"related-stories": 20, "comments": 40}  # units a section headi
 def sections(units: list[Unit]) -> list[str]:
     """For each unit, the section of other stories or of comments it belongs to ("" for
     none): a heading of SECTION_HEADINGS and the units within SECTION_REACH after it, up to
-    the next "[edit]" heading. It names the reason a removed unit gets, so that a reader
+    the next "[edit]" heading. clean.py removes such a section when it opens after the
+    story, and names the reason of each removed unit in it by its section, so that a reader
     auditing removed.csv sees "related-stories" or "comments" rather than "low-content"."""
     out, current, left = [], "", 0
     for unit in units:

@@ -7,7 +7,11 @@ pass can take a shortcut) and prints, from one run of each:
   - the same for the raw spaCy model's nlp.pipe over the same cleaned texts, with the same
     number of processes (the floor cost), and the ratio of the two;
   - the peak memory (all processes) at N and at 5 x N documents;
-  - an unchanged re-run with the cache on, against the first run that filled it.
+  - an unchanged re-run with the cache on, against the first run that filled it;
+  - where the time of a one-worker run goes, by stage, from one run under cProfile (its
+    output stays in the temporary folder): each function's own time goes to the stage of
+    its file, and the time of the standard library and of builtins to the stage that called
+    them. Compiled code (spaCy's Cython, the regex engine) counts for its Python caller.
 `--long` measures one long article instead: the peak memory and time of extracting it at
 1,000,000 characters, and the report's time per character at 10k, 100k and 1M.
 Each run is a separate process tree, sampled every 0.2 s for its memory.
@@ -15,6 +19,7 @@ Each run is a separate process tree, sampled every 0.2 s for its memory.
 from __future__ import annotations
 
 import argparse
+import pstats
 import subprocess
 import sys
 import tempfile
@@ -109,6 +114,81 @@ for _ in nlp.pipe(texts, batch_size=16, n_process=int(sys.argv[2])):
 """
 
 
+# Stage of a profiled function, by the first of these path parts its file contains.
+STAGES = (
+    ("ingest", ("pipeline/ingest.py", "pipeline/cache.py")),
+    ("cleaning", ("pipeline/clean.py", "pipeline/boilerplate.py", "pipeline/html.py",
+                  "pipeline/markdown.py", "trafilatura/", "justext/", "htmldate/", "lxml/",
+                  "courlan/", "charset_normalizer/", "dateparser/")),
+    ("dates (ours)", ("pipeline/dates.py", "pipeline/temporal.py")),
+    ("entities (ours)", ("pipeline/entities.py",)),
+    ("events (ours)", ("pipeline/events.py",)),
+    ("citations (ours)", ("pipeline/citations.py", "pipeline/references.py")),
+    ("claims (ours)", ("pipeline/claims.py",)),
+    ("model set-up (ours)", ("pipeline/nlp.py", "pipeline/resources.py", "pipeline/records.py")),
+    ("spaCy model", ("spacy/", "thinc/", "numpy/", "blis/", "srsly/")),
+    ("rows", ("pipeline/rows.py", "pipeline/result.py", "pipeline/schema.py")),
+    ("writing", ("pipeline/writer.py", "pipeline/workbook.py", "pipeline/outfolder.py")),
+    ("report", ("pipeline/report.py", "pipeline/display.py")),
+    ("engine", ("pipeline/",)),
+)
+
+
+def stage_of(filename: str) -> str | None:
+    """The stage of a file; None for the standard library and builtins."""
+    path = filename.replace("\\", "/")
+    for stage, parts in STAGES:
+        if any(part in path for part in parts):
+            return stage
+    return "other libraries" if "site-packages/" in path else None
+
+
+def breakdown(profile: Path) -> dict[str, float]:
+    """Seconds per stage of a cProfile output: own time by file, and the standard library's
+    and builtins' time handed to their callers' stage, in proportion to what each caller
+    spent in them."""
+    stats = pstats.Stats(str(profile)).stats
+    memo: dict[tuple, dict[str, float]] = {}
+
+    def shares(function: tuple, seen: frozenset = frozenset()) -> dict[str, float]:
+        """How a unit of this function's own time divides between stages."""
+        if function in memo:
+            return memo[function]
+        stage = stage_of(function[0])
+        if stage:
+            return {stage: 1.0}
+        callers = {caller: caller_stats[2] for caller, caller_stats
+                   in stats.get(function, (0, 0, 0, 0, {}))[4].items()
+                   if caller not in seen and caller_stats[2] > 0}  # a cycle counts once
+        total = sum(callers.values())
+        out: dict[str, float] = {}
+        for caller, spent in callers.items():
+            for name, share in shares(caller, seen | {function}).items():
+                out[name] = out.get(name, 0.0) + share * spent / total
+        memo[function] = out or {"start-up (imports)": 1.0}
+        return memo[function]
+
+    seconds: dict[str, float] = {}
+    for function, (_, _, own, _, _) in stats.items():
+        for stage, share in shares(function).items():
+            seconds[stage] = seconds.get(stage, 0.0) + own * share
+    return seconds
+
+
+def profiled_stages(corpus: Path, out: Path) -> None:
+    """Print where a one-worker run's time goes, stage by stage."""
+    profile = out.parent / "extract.pstats"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "pipeline",
+                    "extract", str(corpus), "--out", str(out), "--workers", "1", "--quiet",
+                    "--no-cache"], cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+    seconds = breakdown(profile)
+    total = sum(seconds.values())
+    print(f"where the time goes (one worker, under cProfile, {total:.1f} s; its overhead "
+          "weighs on Python code more than on compiled code):")
+    for stage, spent in sorted(seconds.items(), key=lambda item: -item[1]):
+        print(f"  {stage:22s} {spent:7.1f} s  {100 * spent / total:5.1f}%")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="documents (default 1000)")
@@ -135,6 +215,7 @@ def main() -> None:
         print(f"end-to-end / raw nlp.pipe throughput: {raw_one / one:.2f} (1 process), "
               f"{raw / two:.2f} (2 processes)")
         print(f"speed-up from 1 to 2 workers: {one / two:.2f}x")
+        profiled_stages(work / "corpus", work / "out-profiled")
         build_corpus(work / "big", 5 * n)
         _, mem_big = timed(extract(work / "big", work / "out3", 2))
         print(f"peak memory, 2 workers: {mem_two:.0f} MB at {n} documents, {mem_big:.0f} MB "

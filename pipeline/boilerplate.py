@@ -530,43 +530,6 @@ def model() -> Model:
                  data["threshold"])
 
 
-# The headings that open a section of other stories or of readers' comments: what follows
-# them is teasers or comments, however much it reads like prose.
-SECTION_HEADINGS = {
-    "related-stories": re.compile(
-        r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?"
-        r"|more (?:stories|news|from|on|in|like this)\b.{0,40}|you (?:may|might) also like"
-        r"|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared|commented)"
-        r"|trending(?: now| stories)?|read (?:more|next)|popular (?:stories|posts|now)"
-        r"|latest (?:news|stories|posts)|in other news|top stories|what to read next"
-        r"|editors'? picks?|further reading)\W*$", re.IGNORECASE),
-    "comments": re.compile(
-        r"^(?:(?:\d[\d,]* )?(?:reader )?comments?|\d[\d,]* (?:responses?|replies)"
-        r"|leave a (?:comment|reply)|join the (?:conversation|discussion)|post a comment"
-        r"|what do you think\??|have your say)\W*$", re.IGNORECASE),
-}
-SECTION_REACH = {"related-stories": 20, "comments": 40}  # units a section heading governs
-
-
-def sections(units: list[Unit]) -> list[str]:
-    """For each unit, the section of other stories or of comments it belongs to ("" for
-    none): a heading of SECTION_HEADINGS and the units within SECTION_REACH after it, up to
-    the next "[edit]" heading. clean.py removes such a section when it opens after the
-    story, and names the reason of each removed unit in it by its section, so that a reader
-    auditing removed.csv sees "related-stories" or "comments" rather than "low-content"."""
-    out, current, left = [], "", 0
-    for unit in units:
-        opened = next((name for name, heading in SECTION_HEADINGS.items()
-                       if len(unit.words) <= 8 and heading.match(unit.text)), "")
-        if opened:
-            current, left = opened, SECTION_REACH[opened] + 1
-        elif unit.heading:
-            current = ""
-        out.append(current if left > 0 else "")
-        left -= 1
-    return out
-
-
 REASON_BY_FEATURE = {
     "navigation": ("bullet", "title_case", "short_run", "bullets_nearby", "all_caps", "pipe",
                    "words:navigation", "ends_with_colon", "outdented"),

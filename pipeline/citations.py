@@ -28,6 +28,7 @@ SPEECH_CUES = frozenset(read_lines("speech_cues.txt"))
 def _cue_lexicon(text: str) -> frozenset[str]:
     return frozenset(entries(text))
 
+
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])
 

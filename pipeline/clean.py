@@ -28,7 +28,6 @@ from pipeline.boilerplate import (
     bridged,
     model,
     reason_for,
-    sections,
     with_closing_sentences,
 )
 from pipeline.references import read_credit
@@ -265,8 +264,6 @@ def _mark_captions(units: list[Unit]) -> None:
 # --- title and body ---------------------------------------------------------------------
 
 
-STORY_BEFORE_SECTION = 0.5  # share of the kept text before a section that trails the story
-
 # Rules that remove a unit whatever the model says: what they find is never body text.
 # The lexicon rules (share-bar, navigation, ...) only inform the model, which weighs them.
 HARD_RULES = {"widget", "jump-link", "tagline", "breadcrumb", "photo-credit", "caption",
@@ -293,7 +290,7 @@ def _clean_dump(
     keep, against = classifier.keep_probabilities(units)
     decided = with_closing_sentences(
         units, bridged(units, keep, classifier.threshold, HARD_RULES))
-    section = sections(units)
+    section = _sections(units)
     decided = _without_trailing_sections(units, decided, section)
     kept = [i for i, k in enumerate(decided) if k]
     body_start, body_end = (kept[0], kept[-1]) if kept else (len(units), -1)
@@ -336,6 +333,44 @@ def _clean_dump(
         removed=sorted(removed, key=lambda r: r.line),
         sources=sources,
     )
+
+
+# The headings that open a section of other stories or of readers' comments: what follows
+# them is teasers or comments, however much it reads like prose.
+SECTION_HEADINGS = {
+    "related-stories": re.compile(
+        r"^(?:related(?: stories| articles| posts| news| content| coverage| reading)?"
+        r"|more (?:stories|news|from|on|in|like this)\b.{0,40}|you (?:may|might) also like"
+        r"|recommended(?: for you| stories| reading)?|most (?:popular|read|viewed|shared|commented)"
+        r"|trending(?: now| stories)?|read (?:more|next)|popular (?:stories|posts|now)"
+        r"|latest (?:news|stories|posts)|in other news|top stories|what to read next"
+        r"|editors'? picks?|further reading)\W*$", re.IGNORECASE),
+    "comments": re.compile(
+        r"^(?:(?:\d[\d,]* )?(?:reader )?comments?|\d[\d,]* (?:responses?|replies)"
+        r"|leave a (?:comment|reply)|join the (?:conversation|discussion)|post a comment"
+        r"|what do you think\??|have your say)\W*$", re.IGNORECASE),
+}
+SECTION_REACH = {"related-stories": 20, "comments": 40}  # units a section heading governs
+STORY_BEFORE_SECTION = 0.5  # share of the kept text before a section that trails the story
+
+
+def _sections(units: list[Unit]) -> list[str]:
+    """For each unit, the section of other stories or of comments it belongs to ("" for
+    none): a heading of SECTION_HEADINGS and the units within SECTION_REACH after it, up to
+    the next "[edit]" heading. A section that opens after the story is removed
+    (`_without_trailing_sections`), and its units are named by it in removed.csv:
+    "related-stories" or "comments" rather than "low-content"."""
+    out, current, left = [], "", 0
+    for unit in units:
+        opened = next((name for name, heading in SECTION_HEADINGS.items()
+                       if len(unit.words) <= 8 and heading.match(unit.text)), "")
+        if opened:
+            current, left = opened, SECTION_REACH[opened] + 1
+        elif unit.heading:
+            current = ""
+        out.append(current if left > 0 else "")
+        left -= 1
+    return out
 
 
 def _without_trailing_sections(units: list[Unit], decided: list[bool],

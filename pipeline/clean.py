@@ -60,6 +60,27 @@ class Cleaned:
     removed: list[Removed] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
 
+    @property
+    def dateline(self) -> str:
+        """The place of the wire dateline that opens the story ('LIMA, Peru'), if any."""
+        found = find_dateline(self.text)
+        return found["place"] if found else ""
+
+
+# A wire dateline opening a story: "LIMA, Peru (AP) — ...", "WASHINGTON — ...": a place
+# in capitals, maybe its country or state, maybe the agency, and a dash.
+DATELINE = re.compile(
+    r"(?m)^(?P<place>(?!(?:BREAKING|UPDATE|UPDATED|EXCLUSIVE|WATCH|LIVE|ANALYSIS|OPINION)\b)"
+    r"[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*(?:, [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)?)"
+    r"(?: \((?P<agency>[^()\n]{1,40})\))? ?(?:—|–|--?) (?=\S)")
+DATELINE_REACH = 800  # characters: a dateline opens the story, under its headline
+
+
+def find_dateline(text: str) -> re.Match | None:
+    """The wire dateline that opens the story, if one does: its `place`, its `agency`, and
+    where the story's first sentence starts (the match's end)."""
+    return DATELINE.search(text, 0, DATELINE_REACH)
+
 
 # --- patterns ------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.clean import find_dateline
 from pipeline.records import record
 from pipeline.resources import MODELS, LexiconRules
 
@@ -30,17 +31,31 @@ from pipeline.resources import MODELS, LexiconRules
 class Lexicon:
     """models/entity_lexicon.json: `acronym_skip` (words an acronym leaves out: "of",
     "de"), `leading_trim` (words cut off a name's start: "the"), `cue_label` (cue noun ->
-    the label it gives a name beside it: "airline" -> ORG)."""
+    the label it gives a name beside it: "airline" -> ORG), `titles` (cut off a person's
+    name: "Mr", "President"), `always_person` (the titles only a person has), `not_names`
+    (forms that are never an entity: "BST"), `short_form` (a well-known name's short form
+    -> the name and its label: "Fed" -> ("Federal Reserve", "ORG"))."""
 
     acronym_skip: frozenset[str]
     leading_trim: frozenset[str]
     cue_label: dict[str, str]
+    titles: frozenset[str] = frozenset()
+    always_person: frozenset[str] = frozenset()
+    not_names: frozenset[str] = frozenset()
+    short_form: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
         data = json.loads(text)
         return cls(frozenset(data["acronym_skip"]), frozenset(data["leading_trim"]),
-                   {word: label for label, words in data["type_cues"].items() for word in words})
+                   {word: label for label, words in data["type_cues"].items() for word in words},
+                   frozenset(data["titles"]), frozenset(data["always_person"]),
+                   frozenset(data["not_names"]),
+                   {form: (name, label) for label, names in data["short_forms"].items()
+                    for name, forms in names.items() for form in (name, *forms)})
+
+    def title(self, token: Token) -> bool:
+        return token.lower_.rstrip(".") in self.titles
 
 
 LEXICON = Lexicon.parse((MODELS / "entity_lexicon.json").read_text(encoding="utf-8"))
@@ -50,6 +65,12 @@ LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EV
                     "WORK_OF_ART", "LAW", "LANGUAGE"})
 # "Lima, Peru" is a place chain, not one place with two names.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A word of a people or a faith: 'Christian', 'Chinese', 'Spanish'; and, tagged as an
+# adjective (not 'Iran', 'Mali'), 'American', 'Iraqi'.
+DEMONYM = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish)")
+ADJECTIVE_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|i)")
+MODIFIER_DEPS = {"amod", "compound", "nmod"}
+STANCE_PREFIX = re.compile(r"(?i)(?:pro|anti|non)-")
 ACRONYM = re.compile(r"[A-Z](?:\.?[A-Z&])+\.?s?")
 
 
@@ -90,6 +111,7 @@ class _Candidate:
     label: str
     voted: bool  # found by the model; recovered repeats do not vote on the label
     cue: str = ""  # the label a cue noun gives it, if any
+    form: str = ""  # the form it is grouped by, when not its text ('Lima' for 'LIMA')
 
 
 def _form(text: str) -> str:
@@ -119,8 +141,9 @@ def _pieces(span: Span) -> list[Span]:
 
 
 def _is_name(span: Span) -> bool:
-    """Has a letter and is not a lone lowercase stop word the model mistook for a name."""
-    if not any(c.isalpha() for c in span.text):
+    """Has a letter, is not a lone lowercase stop word the model mistook for a name, nor
+    an adjective made of one ('pro-Beijing', 'anti-EU')."""
+    if not any(c.isalpha() for c in span.text) or STANCE_PREFIX.match(span.text):
         return False
     return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
 
@@ -151,11 +174,20 @@ def _next_to(span: Span, noun: Token) -> bool:
     return all(t.head.i == noun.i or t.pos_ not in ("NOUN", "PROPN") for t in span.doc[lo:hi])
 
 
+def _demonym(token: Token) -> bool:
+    return bool(DEMONYM.fullmatch(token.text)) or (
+        token.tag_ == "JJ" and bool(ADJECTIVE_DEMONYM.fullmatch(token.text)))
+
+
 def _cue(span: Span, lex: Lexicon) -> str:
-    """The label a cue noun gives the mention: a modifier before it ('airline X',
+    """The label a cue noun gives the mention: NORP for words of peoples or faiths before
+    a common noun ('American Christian missionary'); a modifier before it ('airline X',
     'President X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the
     attribute of 'be' ('X was the head of')."""
     root = span.root
+    if all(_demonym(t) for t in span) and root.dep_ in MODIFIER_DEPS \
+            and root.head.pos_ == "NOUN":  # 'American Christian missionary'
+        return "NORP"
     nouns = [c for c in root.children if c.dep_ == "compound"
              or c.dep_ == "appos" and _next_to(span, c)]
     if root.dep_ == "appos" and _next_to(span, root.head):
@@ -167,16 +199,119 @@ def _cue(span: Span, lex: Lexicon) -> str:
     return labels[0] if labels else ""
 
 
+def _untitled(span: Span, label: str, lex: Lexicon) -> tuple[Span, str]:
+    """A person's name without the titles before it ('Mr Boric' -> 'Boric', which then
+    folds into 'Gabriel Boric'), with the PERSON cue they give; any other name without a
+    title after it ('Fed Chair' -> 'Fed')."""
+    doc, start, end = span.doc, span.start, span.end
+    cue = ""
+    while end - start > 1 and lex.title(doc[start]) and (
+            label == "PERSON" or doc[start].lower_.rstrip(".") in lex.always_person):
+        start, cue = start + 1, "PERSON"
+    while label != "PERSON" and end - start > 1 and lex.title(doc[end - 1]):
+        end -= 1
+    return doc[start:end], cue
+
+
 def _candidate(span: Span, label: str, voted: bool, lex: Lexicon) -> _Candidate:
-    span = _extend(span, lex)
-    return _Candidate(span, label, voted, _cue(span, lex))
+    span, title_cue = _untitled(_extend(span, lex), label, lex)
+    return _Candidate(span, label, voted, title_cue or _cue(span, lex))
 
 
 def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     """The model's name entities, cleaned and split at appositives."""
     return [_candidate(piece, ent.label_, True, lex)
             for ent in doc.ents if ent.label_ in LABELS
-            for piece in (_trim(p, lex) for p in _pieces(ent)) if len(piece) and _is_name(piece)]
+            for piece in (_trim(p, lex) for p in _pieces(ent))
+            if len(piece) and _is_name(piece) and _form(piece.text) not in lex.not_names]
+
+
+def _dateline_places(found: list[_Candidate], doc: Doc) -> list[_Candidate]:
+    """The places of a wire dateline ('LIMA, Peru (AP) —') are places whatever the model
+    said of them ('SANTIAGO' ORG): one GPE mention per part, in place of the model's."""
+    dateline = find_dateline(doc.text)
+    if dateline is None:
+        return found
+    start = dateline.start("place")
+    places = []
+    for part in dateline["place"].split(", "):
+        span = doc.char_span(start, start + len(part))
+        if span is not None:
+            form = part.title() if part.isupper() else part
+            places.append(_Candidate(span, "GPE", True, "GPE", _form(form)))
+        start += len(part) + 2
+    taken = {t.i for cand in places for t in cand.span}
+    return sorted([c for c in found if not taken & {t.i for t in c.span}] + places,
+                  key=lambda c: c.span.start)
+
+
+# Words a title-case line leaves in lower case ('Where the Money Goes').
+SMALL_WORDS = frozenset("a an and as at but by for from in into is of on or over per the to "
+                        "up via vs with".split())
+WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection, near enough to tell 'Kills' is 'killed'."""
+    return re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
+
+
+def _framed_lines(text: str) -> tuple[list[range], list[range]]:
+    """The character ranges of lines where the model's names cannot be trusted: lines in
+    title case (a headline: every word capitalised, so every word looks like a name; it
+    is one when a word of it is written in lower case elsewhere in the text, where a list
+    of names is not) and the rows of a table ('Schools | 10.2 | 12.3'); and, apart, the
+    header rows of tables ('Department | 2024 | Change'), whose cells name columns, never
+    entities."""
+    lower = {_stem(w) for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+    framed, headers, in_table = [], [], False
+    for line in re.finditer(r"[^\n]+", text):
+        words = WORD.findall(line.group())
+        content = [w for w in words if w.lower() not in SMALL_WORDS]
+        row = range(line.start(), line.end())
+        if " | " in line.group():
+            (framed if in_table else headers).append(row)
+            in_table = True
+            continue
+        in_table = False
+        if 3 <= len(content) and len(words) <= 20 and not line.group().rstrip().endswith(".") \
+                and all(w[0].isupper() for w in content) \
+                and any(_stem(w.lower()) in lower for w in content):
+            framed.append(row)
+    return framed, headers
+
+
+def _confirmed(found: list[_Candidate], doc: Doc, lex: Lexicon) -> list[_Candidate]:
+    """Names in a headline or a table row are kept only as far as the body confirms them:
+    'Peru Declares Emergency' keeps 'Peru' when the body names Peru, 'Inflation Cools' goes.
+    Table header cells go. What is kept does not vote on the label; the body decides it."""
+    framed, headers = _framed_lines(doc.text)
+    if not framed and not headers:
+        return found
+
+    def inside(cand: _Candidate, rows: list[range]) -> bool:
+        return any(cand.span.start_char in row for row in rows)
+
+    def key(form: str) -> str:
+        return lex.short_form.get(form, (form,))[0]
+
+    body = [c for c in found if not inside(c, framed + headers)]
+    known = {key(_form(c.span.text)) for c in body} | {
+        c.span[-1].text for c in body if c.label == "PERSON" and len(c.span) > 1}
+    kept = []
+    for cand in found:
+        if inside(cand, headers):
+            continue
+        if not inside(cand, framed):
+            kept.append(cand)
+            continue
+        span = cand.span
+        confirmed = next((span[i:i + n] for n in range(len(span), 0, -1)
+                          for i in range(len(span) - n + 1)
+                          if key(_form(span[i:i + n].text)) in known), None)
+        if confirmed is not None:
+            kept.append(_Candidate(confirmed, cand.label, False, cand.cue))
+    return kept
 
 
 def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
@@ -225,6 +360,7 @@ class _Group:
         self.members: list[_Candidate] = []
         self.forms: dict[str, bool] = {}  # surface form -> may be the canonical name
         self.branch_of: _Group | None = None  # the organisation whose name this one extends
+        self.known = ""  # the well-known name it is, from the lexicon's short forms
 
     @property
     def label(self) -> str:
@@ -252,8 +388,11 @@ class _Grouper:
         self.by_token: dict[int, _Group] = {}
 
     def add(self, cand: _Candidate) -> None:
-        form = _form(cand.span.text)
-        group, nameable = self.by_form.get(form), True
+        form = cand.form or _form(cand.span.text)
+        known = self.lex.short_form.get(form)
+        if known is not None:  # 'the Fed': the Federal Reserve, an ORG
+            cand.cue = known[1]
+        group, nameable = self.by_form.get(known[0] if known else form), True
         if group is None:
             group = self._acronym_host(form) or self._surname_host(cand, form)
         if group is None:
@@ -265,6 +404,9 @@ class _Grouper:
         group.members.append(cand)
         group.forms.setdefault(form, nameable)
         self.by_form.setdefault(form, group)
+        if known is not None:
+            group.known = known[0]
+            self.by_form.setdefault(known[0], group)
         self.by_token.update((t.i, group) for t in cand.span)
         self._alias_appositive(cand, group)
 
@@ -336,7 +478,7 @@ def slug(name: str) -> str:
 def _entity(group: _Group) -> Entity:
     label = group.label
     nameable = [f for f, ok in group.forms.items() if ok]
-    name = max(nameable, key=lambda f: (len(f.split()), len(f)))
+    name = group.known or max(nameable, key=lambda f: (len(f.split()), len(f)))
     mentions = [Mention(m.span.start_char, m.span.end_char, m.span.text, m.label)
                 for m in group.members]
     return Entity(f"{label.lower()}/{slug(name)}", name, label,
@@ -361,11 +503,11 @@ def _merge(entities: list[Entity]) -> list[Entity]:
 
 def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     """The document's entities, sorted by first mention, each with its mentions."""
-    found = _found(doc, lex)
+    found = _dateline_places(_found(doc, lex), doc)
     taken = {t.i for cand in found for t in cand.span}
     recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
     grouper = _Grouper(lex)
-    for cand in sorted(found + recovered, key=lambda c: c.span.start):
+    for cand in sorted(_confirmed(found + recovered, doc, lex), key=lambda c: c.span.start):
         grouper.add(cand)
     grouper.mark_branches()
     return _merge([_entity(g) for g in grouper.groups])

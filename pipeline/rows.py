@@ -28,6 +28,7 @@ def document_row(source: Source, cleaned: Cleaned | None, published: str | None)
         "publisher": cleaned.publisher,
         "section": cleaned.section,
         "byline": cleaned.byline,
+        "dateline": cleaned.dateline,
         "metadata_sources": metadata_sources(cleaned, published),
         "n_chars_clean": len(cleaned.text),
         "n_lines_removed": len(cleaned.removed),

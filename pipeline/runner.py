@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
 from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
+from pipeline.consolidate import CorpusLabels
 from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
 from pipeline.nlp import model_name
@@ -209,11 +210,13 @@ def extract_text(
 
 def _collected(finished: Iterable[Done]) -> Result:
     """The library's result: every document's rows gathered into DataFrames."""
-    rows, texts = empty_rows(), {}
+    rows, texts, labels = empty_rows(), {}, CorpusLabels()
     for done in finished:
         _add(rows, done.rows)
+        labels.add(done.rows.get("entities", ()))
         if done.text is not None:
             texts[done.doc_id] = done.text
+    labels.relabel_rows(rows)
     return Result.from_rows(rows, texts)
 
 

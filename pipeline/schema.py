@@ -61,6 +61,8 @@ TABLES: tuple[Table, ...] = (
             ("publisher", "string", "Site or publication."),
             ("section", "string", "Site section, from the breadcrumb."),
             ("byline", "string", "Author line."),
+            ("dateline", "string",
+             "The place of the wire dateline that opens the story ('LIMA, Peru'), as written."),
             ("metadata_sources", "string",
              "Where each metadata value came from (an input line and the rule that read it, or "
              "the HTML metadata), as 'field: source' pairs joined by ' | '."),

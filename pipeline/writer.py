@@ -5,6 +5,7 @@ workbook; formatting follows RFC 4180 and what spreadsheets need (see `TableWrit
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import json
 import os
@@ -13,8 +14,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pipeline.consolidate import ID_COLUMNS, CorpusLabels
 from pipeline.outfolder import STAGING_PREFIX, WriteFailed
-from pipeline.schema import TABLES, Rows, cell_text, datapackage, missing
+from pipeline.schema import TABLE_BY_NAME, TABLES, Rows, Table, cell_text, datapackage, missing
 from pipeline.workbook import WORKBOOK, write_workbook
 
 # OWASP's CSV injection guidance: a cell starting with one of these may run as a formula
@@ -36,7 +38,9 @@ class TableWriter:
     semicolon and the tab, cannot split one. `xlsx` also writes `WORKBOOK`
     (`write_workbook`); without it, `commit()` removes an older one, and the text of a
     document no longer in the tables, so the folder never holds two versions of them. An
-    OSError while the tables are staged (a full disk) is `WriteFailed`.
+    OSError while the tables are staged (a full disk) is `WriteFailed`. At `commit()`,
+    the entity ids take the corpus vote's labels (`CorpusLabels`), in place in the staged
+    files, which are then read once more.
     """
 
     def __init__(self, out: Path, *, neutralise: bool = True, bom: bool = True,
@@ -47,6 +51,7 @@ class TableWriter:
         self.counts = {table.name: 0 for table in TABLES}
         self.files = {}
         self.texts: set[str] = set()  # the text files of this run's documents
+        self.labels = CorpusLabels()
         with self._writing():
             (self.staging / "text").mkdir()
             for table in TABLES:
@@ -56,6 +61,7 @@ class TableWriter:
                 handle.write(("\ufeff" if bom else "") + ",".join(table.column_names) + "\n")
 
     def add(self, rows: Rows, texts: dict[str, str]) -> None:
+        self.labels.add(rows.get("entities", ()))
         with self._writing():
             for table in TABLES:
                 columns = [(c.name, _formatter(c.type, self.neutralise)) for c in table.columns]
@@ -75,6 +81,9 @@ class TableWriter:
         with self._writing():
             for handle in self.files.values():
                 handle.close()  # a full disk may only show here, flushing the last rows
+            if self.labels.winners():
+                for name in ID_COLUMNS:
+                    self._relabel(TABLE_BY_NAME[name])
             (self.staging / "datapackage.json").write_text(
                 json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
             if self.xlsx:
@@ -90,6 +99,21 @@ class TableWriter:
         for text in (self.out / "text").glob("*.txt"):
             if text.name not in self.texts:
                 text.unlink()
+
+    def _relabel(self, table: Table) -> None:
+        """Rewrite a staged table with the corpus vote's entity ids; every other field is
+        written back as it was."""
+        path = self.staging / f"{table.name}.csv"
+        relabelled = path.with_suffix(".relabelled")
+        types = [c.type for c in table.columns]
+        with path.open(encoding="utf-8", newline="") as old, \
+                relabelled.open("w", encoding="utf-8", newline="") as new:
+            new.write(old.readline())  # the header, with its byte order mark
+            for cells in csv.reader(old):
+                row = self.labels.relabel(table.name, dict(zip(table.column_names, cells)))
+                new.write(",".join(_quoted(text) if text and kind == "string" else _field(text)
+                                   for text, kind in zip(row.values(), types)) + "\n")
+        os.replace(relabelled, path)
 
     def discard(self) -> None:
         for handle in self.files.values():

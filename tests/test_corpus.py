@@ -53,7 +53,11 @@ class TestWikipedia:
         assert entity(corpus_result, WIKI, "Alberto Fujimori")["label"] == "PERSON"
         sin = entity(corpus_result, WIKI, "Servicio de Inteligencia Nacional")
         assert sin["label"] == "ORG" and "SIN" in sin["aliases"].split(" | ")
-        for name in ("CIA", "Roni Bowers", "Peruvian Air Force", "Fernando Zevallos",
+        cia = entity(corpus_result, WIKI, "Central Intelligence Agency")  # the lexicon's
+        assert cia["entity_id"] == "org/central-intelligence-agency"
+        assert cia["aliases"] == "CIA | American Intelligence Agency"
+        assert entity(corpus_result, WIKI, "American Christian")["label"] == "NORP"
+        for name in ("Roni Bowers", "Peruvian Air Force", "Fernando Zevallos",
                      "Aero Continente"):
             entity(corpus_result, WIKI, name)
         assert entity(corpus_result, WIKI, "Aero Continente Chile")["label"] == "ORG"

@@ -17,6 +17,8 @@ from spacy.tokens import Doc, Span
 from pipeline.records import record
 from pipeline.temporal import FINDER, LEX, Value, normalise
 
+COUNTED = frozenset(LEX["counted"])
+
 
 @record
 @dataclass(frozen=True)
@@ -137,6 +139,14 @@ def _fraction(span: Span) -> bool:
                              span.text.lower()) is not None)
 
 
+def _counts(span: Span) -> bool:
+    """'1099 kilos', '2000 troops': a number counting or measuring what follows, not a
+    year (models/dates_lexicon.json, `counted`)."""
+    after = span.doc[span.end:span.end + 1]
+    return (all(t.like_num for t in span) and len(after) == 1
+            and after[0].lower_ in COUNTED)
+
+
 def _ends_at_a_date(span: Span, value: Value) -> bool:
     """'the year ended March 31': a twelve-month period named by its end, not a calendar
     year, so TimeML calls it a duration."""
@@ -152,8 +162,8 @@ def find_timexes(doc: Doc, published: date | str | None = None) -> list[Timex]:
     timexes, previous = [], None
     for span in _candidates(doc, published):
         value = normalise(span.text, published, tense=_tense(span), previous=previous)
-        if value is None or _fraction(span) or (value.type == "SET" and len(span) == 1
-                                                and span[0].dep_ == "amod"):
+        if value is None or _fraction(span) or _counts(span) or (
+                value.type == "SET" and len(span) == 1 and span[0].dep_ == "amod"):
             continue
         if _ends_at_a_date(span, value):
             value = Value("DURATION", "P1Y")

@@ -9,7 +9,12 @@ when X was captured"), else the last one of the previous sentence in the same pa
 that sentence sets the scene ("The second event took place on April 9. A group ... attacked
 ...") or this one narrates a consequence ("The ensuing scandal caused ..."). Any other date
 nearby is left alone: on TempEval-3, events that took their sentence's or the previous
-sentence's date regardless were dated wrongly four times out of five.
+sentence's date regardless were dated wrongly four times out of five. A clause describing a
+noun is not the event's ("The traffickers, who attacked on Saturday, killed ..."), nor is a
+date that only bounds it ("fell for the first time since August"). An actor or target
+that is a pronoun is what it stands for where the text says so plainly: the speaker of the
+clause it opens ("the Fed signalled it could cut"), or for "he" and "she" the person named
+last, as a subject first.
 """
 from __future__ import annotations
 
@@ -36,6 +41,11 @@ NOUN_PREPS = {"of", "on", "against", "by"}
 MODIFIERS = {"compound", "poss", "amod", "nmod", "npadvmod"}
 PLACE_PREPS = {"in", "at", "near", "through", "across", "inside", "outside", "around"}
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+BOUNDS = {"since", "until", "till", "before", "after"}
+DESCRIBING = {"relcl", "acl"}  # clauses of a noun: 'who attacked ...', 'set in 2009'
+NAMING = {"know", "call", "name", "dub"}  # 'the valley known as VRAEM' names the valley
+PERSONAL = {"he", "she", "him", "her"}
+PRONOUNS = PERSONAL | {"it", "they", "them"}
 
 
 @record
@@ -151,11 +161,57 @@ def _phrase(head: Token) -> Span:
     return doc[start:end]
 
 
+def _reported_speaker(pronoun: Token) -> Token | None:
+    """'The embassy said it welcomed the plan': the subject of a clause reported by a
+    verb of saying is, as a pronoun, that verb's subject."""
+    verb = pronoun.head
+    if pronoun.dep_ not in SUBJECT | PASSIVE_SUBJECT or verb.dep_ != "ccomp":
+        return None
+    speaker = _child(verb.head, SUBJECT)
+    if speaker is None or speaker.lower_ in PRONOUNS or any(  # a direct quote's 'they'
+            t.is_quote for t in pronoun.doc[min(speaker.i, pronoun.i):max(speaker.i,
+                                                                          pronoun.i)]):
+        return None
+    found = mention_of(speaker)
+    person = found is not None and found[1].label == "PERSON"
+    plural = speaker.tag_ in ("NNS", "NNPS")
+    agrees = {"it": not person and not plural, "they": plural or not person}
+    return speaker if agrees.get(pronoun.lower_, not plural) else None
+
+
+def _last_person(pronoun: Token) -> tuple[str, str] | None:
+    """'he', 'she': the person named last as a subject before the pronoun, in its sentence
+    or the two before it ('Montesinos was the head of ..., under President Fujimori. ...
+    revealing him': Montesinos), else the person named last there."""
+    doc, window = pronoun.doc, pronoun.sent.start
+    for _ in range(2):
+        window = doc[window - 1].sent.start if window > 0 else window
+    named = []
+    for entity in doc._.entities:
+        for mention in entity.mentions:
+            if entity.label == "PERSON" and doc[window].idx <= mention.start \
+                    and mention.end <= pronoun.idx:
+                root = doc.char_span(mention.start, mention.end, alignment_mode="expand").root
+                named.append((root.dep_ in SUBJECT | PASSIVE_SUBJECT, mention.start, entity))
+    if not named:
+        return None
+    entity = max(named, key=lambda found: found[:2])[2]
+    return entity.name, entity.entity_id
+
+
 def _argument(head: Token | None) -> tuple[str, str]:
     """Phrase text and entity_id of an argument ('' when it names no entity); a title
-    with the name in apposition is the name ('the former minister, Roberto Chiabra')."""
+    with the name in apposition is the name ('the former minister, Roberto Chiabra'); a
+    pronoun is what it stands for, where the text says it plainly: a reported speaker
+    ('X said it would'), else for 'he' or 'she' the person named last."""
     if head is None:
         return "", ""
+    if head.lower_ in PRONOUNS:
+        speaker = _reported_speaker(head)
+        if speaker is None:
+            return _last_person(head) or (head.text, "") if head.lower_ in PERSONAL \
+                else (head.text, "")
+        head = speaker
     found = mention_of(head)
     named = next((c for c in head.children if c.dep_ == "appos" and mention_of(c)), None)
     if found is None and named is not None:
@@ -198,11 +254,18 @@ def _noun_roles(noun: Token, kind: str,
 
 
 def _clause(head: Token) -> set[int]:
-    """Token indices of the head's own clause: its subtree without embedded clauses."""
-    inside = set(range(head.left_edge.i, head.right_edge.i + 1))
-    for child in head.children:
-        if child.dep_ in CLAUSES and child.pos_ in ("VERB", "AUX"):
-            inside -= set(range(child.left_edge.i, child.right_edge.i + 1))
+    """Token indices of the head's own clause: its subtree without the clauses embedded in
+    it, and without the clauses that describe a noun of it ('The traffickers, who attacked
+    on Saturday, killed ...': Saturday is the attack's), but for one that names the noun
+    ('the valley known as VRAEM')."""
+    inside, stack = set(), [head]
+    while stack:
+        token = stack.pop()
+        inside.add(token.i)
+        stack += [c for c in token.children if not (
+            c.pos_ in ("VERB", "AUX") and (c.dep_ in CLAUSES if token is head else
+                                           c.dep_ in DESCRIBING)
+            and c.lemma_.lower() not in NAMING)]
     return inside
 
 
@@ -278,6 +341,9 @@ class _Dates:
         self.starts = [t.start for t in self.timexes]
         self.roots = [doc.char_span(t.start, t.end, alignment_mode="expand").root.i
                       for t in self.timexes]
+        # 'fell for the first time since August': a bound, not when the event was
+        self.bounds = {i for i, root in enumerate(self.roots)
+                       if doc[root].dep_ == "pobj" and doc[root].head.lower_ in BOUNDS}
         self.paragraphs = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
 
     def _between(self, start: int, end: int) -> range:
@@ -290,7 +356,7 @@ class _Dates:
         doc = self.doc
         first, last = doc[min(tokens)], doc[max(tokens)]
         found = [i for i in self._between(first.idx, last.idx + len(last))
-                 if self.roots[i] in tokens]
+                 if self.roots[i] in tokens and i not in self.bounds]
         return self.timexes[min(found, key=lambda i: abs(self.roots[i] - near.i))] \
             if found else None
 
@@ -350,7 +416,8 @@ def _event(words: list[Token], dates: _Dates) -> Event:
                      else _noun_roles(head, kind, dates.lex.of_names_actor))
     clause = _clause(head)
     if actor is not None:  # 'Peru's president visited Chile' happened in Chile
-        clause -= set(range(actor.left_edge.i, actor.right_edge.i + 1))
+        phrase = _phrase(actor)  # (a clause hanging from the actor is its own)
+        clause -= set(range(phrase.start, phrase.end))
     (actor_text, actor_id), (target_text, target_id) = _argument(actor), _argument(target)
     location = _location(head.doc, clause, {actor_id, target_id} - {""})
     shown = words[:1]  # the trigger is what stands together: 'let Crespo go' shows 'let'

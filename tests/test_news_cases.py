@@ -76,6 +76,38 @@ def test_the_dateline_is_the_documents_place_and_no_actor(news):
     assert not news.events.actor.str.contains("LIMA|SANTIAGO|WASHINGTON").any()
 
 
+def event(result, doc_id: str, trigger: str) -> pd.Series:
+    found = result.events[(result.events.doc_id == doc_id) & (result.events.trigger == trigger)]
+    assert len(found) == 1, list(result.events[result.events.doc_id == doc_id].trigger)
+    return found.iloc[0]
+
+
+def test_a_number_with_a_unit_is_no_year(news):
+    wire = news.dates[news.dates.doc_id == "wire"]
+    assert "1099" not in set(wire.text)
+    assert event(news, "wire", "seized").date_text == "Tuesday"
+
+
+def test_an_event_is_dated_by_its_own_clause(news):
+    assert event(news, "wire", "attacked").date_text == "Saturday"  # in 'who attacked ...'
+    for trigger in ("killed", "wounded"):  # the main clause says no date
+        assert pd.isna(event(news, "wire", trigger).date_value)
+    assert event(news, "wire", "founded").date_value == "1969"
+    assert event(news, "wire", "defeated").date_value == "199X"  # not the founding year
+    assert pd.isna(event(news, "chile", "fell").date_value)  # 'since August' is a bound
+
+
+def test_actors_through_relative_clauses_conjunctions_and_pronouns(news):
+    for trigger in ("attacked", "killed", "wounded"):
+        assert event(news, "wire", trigger).actor == "The traffickers"
+    welcomed = event(news, "chile", "welcomed")  # 'The U.S. embassy ... said it welcomed'
+    assert welcomed.actor == "The U.S. embassy in Santiago"
+    cut = event(news, "fed", "cut")  # 'the Fed signalled it could cut them'
+    assert (cut.actor, cut.actor_id) == ("the Fed", "org/federal-reserve")
+    met = event(news, "chile", "met")  # 'He met union leaders': the person named last
+    assert (met.actor, met.actor_id) == ("Gabriel Boric", "person/gabriel-boric")
+
+
 def test_time_zones_of_a_liveblog_are_not_organisations(news):
     assert "BST" not in set(news.mentions.text)
     assert {"Met Office", "England"} <= set(entities_of(news, "liveblog").index)

@@ -120,13 +120,14 @@ def _form(text: str) -> str:
 
 
 def _trim(span: Span, lex: Lexicon) -> Span:
-    """No leading article or punctuation, no trailing possessive or punctuation."""
+    """No leading article or punctuation, no trailing possessive, punctuation or currency
+    sign ('US $')."""
     doc, start, end = span.doc, span.start, span.end
     while start < end and (doc[start].is_punct or doc[start].is_space
                            or doc[start].lower_ in lex.leading_trim):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
-                           or doc[end - 1].tag_ == "POS"):
+                           or doc[end - 1].tag_ == "POS" or doc[end - 1].is_currency):
         end -= 1
     return doc[start:end]
 
@@ -393,7 +394,7 @@ class _Grouper:
         if known is not None:  # 'the Fed': the Federal Reserve, an ORG
             cand.cue = known[1]
         group, nameable = self.by_form.get(known[0] if known else form), True
-        if group is None:
+        if group is None and known is None:
             group = self._acronym_host(form) or self._surname_host(cand, form)
         if group is None:
             group = self._appositive_host(cand)

@@ -128,7 +128,8 @@ STAGES = (
     ("model set-up (ours)", ("pipeline/nlp.py", "pipeline/resources.py", "pipeline/records.py")),
     ("spaCy model", ("spacy/", "thinc/", "numpy/", "blis/", "srsly/")),
     ("rows", ("pipeline/rows.py", "pipeline/result.py", "pipeline/schema.py")),
-    ("writing", ("pipeline/writer.py", "pipeline/workbook.py", "pipeline/outfolder.py")),
+    ("writing", ("pipeline/writer.py", "pipeline/workbook.py", "pipeline/outfolder.py",
+                 "pipeline/consolidate.py")),
     ("report", ("pipeline/report.py", "pipeline/display.py")),
     ("engine", ("pipeline/",)),
 )

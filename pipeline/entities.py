@@ -19,6 +19,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.attrs import ENT_IOB, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -71,6 +72,7 @@ DEMONYM = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish)")
 ADJECTIVE_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|i)")
 MODIFIER_DEPS = {"amod", "compound", "nmod"}
 STANCE_PREFIX = re.compile(r"(?i)(?:pro|anti|non)-")
+OUTSIDE = 2  # the ENT_IOB value of a token outside every entity ("O")
 ACRONYM = re.compile(r"[A-Z](?:\.?[A-Z&])+\.?s?")
 
 
@@ -254,7 +256,14 @@ WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 def _stem(word: str) -> str:
     """A word without its inflection, near enough to tell 'Kills' is 'killed'."""
-    return re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
+    if len(word) > 4:
+        for ending in ("ing", "ed", "es", "s"):
+            if word.endswith(ending):
+                return word[:-len(ending)]
+    return word
+
+
+HEADLINE_CHARS = 200  # a longer line is a paragraph, whatever its case
 
 
 def _framed_lines(text: str) -> tuple[list[range], list[range]]:
@@ -264,21 +273,24 @@ def _framed_lines(text: str) -> tuple[list[range], list[range]]:
     of names is not) and the rows of a table ('Schools | 10.2 | 12.3'); and, apart, the
     header rows of tables ('Department | 2024 | Change'), whose cells name columns, never
     entities."""
-    lower = {_stem(w) for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
-    framed, headers, in_table = [], [], False
+    title_case, headers, framed, in_table = [], [], [], False
     for line in re.finditer(r"[^\n]+", text):
-        words = WORD.findall(line.group())
-        content = [w for w in words if w.lower() not in SMALL_WORDS]
-        row = range(line.start(), line.end())
-        if " | " in line.group():
+        row, words = range(line.start(), line.end()), line.group()
+        if " | " in words:
             (framed if in_table else headers).append(row)
             in_table = True
             continue
         in_table = False
-        if 3 <= len(content) and len(words) <= 20 and not line.group().rstrip().endswith(".") \
-                and all(w[0].isupper() for w in content) \
-                and any(_stem(w.lower()) in lower for w in content):
-            framed.append(row)
+        if len(words) > HEADLINE_CHARS or words.rstrip().endswith("."):
+            continue
+        found = WORD.findall(words)
+        content = [w for w in found if w.lower() not in SMALL_WORDS]
+        if 3 <= len(content) and len(found) <= 20 and all(w[0].isupper() for w in content):
+            title_case.append((row, content))
+    if title_case:
+        lower = {_stem(w) for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+        framed += [row for row, content in title_case
+                   if any(_stem(w.lower()) in lower for w in content)]
     return framed, headers
 
 
@@ -317,19 +329,22 @@ def _confirmed(found: list[_Candidate], doc: Doc, lex: Lexicon) -> list[_Candida
 
 def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
     """Repeats of a found name that the model left unlabelled elsewhere in the document."""
-    names: dict[str, dict[tuple[str, ...], str]] = {}
+    names: dict[int, dict[tuple[int, ...], str]] = {}  # by the words' orth ids
     for cand in found:
-        words = tuple(t.text for t in cand.span)
+        words = tuple(t.orth for t in cand.span)
         if any(c.isupper() for c in cand.span.text):
             names.setdefault(words[0], {}).setdefault(words, cand.label)
+    # read as arrays: iterating the Doc would build every Token anew
+    columns = doc.to_array([ORTH, ENT_IOB])
+    orths, outside = columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist()
     recovered, i = [], 0
-    while i < len(doc):
-        options = names.get(doc[i].text, {}) if doc[i].ent_iob_ == "O" else {}
+    while i < len(orths):
+        options = names.get(orths[i], {}) if outside[i] else {}
         for words, label in sorted(options.items(), key=lambda kv: -len(kv[0])):
-            span = doc[i:i + len(words)]
-            if tuple(t.text for t in span) == words and all(t.ent_iob_ == "O" for t in span):
-                recovered.append(_candidate(span, label, False, lex))
-                i = span.end - 1
+            end = i + len(words)
+            if tuple(orths[i:end]) == words and all(outside[i:end]):
+                recovered.append(_candidate(doc[i:end], label, False, lex))
+                i = end - 1
                 break
         i += 1
     return recovered
@@ -443,8 +458,8 @@ class _Grouper:
         """A lone surname: the person most recently mentioned in full with it."""
         if len(cand.span) != 1 or not form[:1].isupper():
             return None
-        return self._latest(g for g in self.groups if g.label == "PERSON" and any(
-            f.rsplit(" ", 1)[-1] == form for f in g.long_forms()))
+        return self._latest(g for g in self.groups if any(
+            f.rsplit(" ", 1)[-1] == form for f in g.long_forms()) and g.label == "PERSON")
 
     def _appositive_host(self, cand: _Candidate) -> _Group | None:
         """'the CIA, the American Intelligence Agency': the second name is an alias."""

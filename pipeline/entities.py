@@ -532,20 +532,36 @@ def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
 # ---------------------------------------------------------------- lookups
 
 
-def _index(doc: Doc) -> tuple[list[int], list[tuple[int, int, Mention, Entity]]]:
-    """Mentions sorted by start, with their ends; built once per entity list."""
+@dataclass(frozen=True)
+class _Index:
+    """The mentions of one entity list, for lookups by position: sorted by start, with
+    their ends, and by token (mentions are whole tokens and never overlap)."""
+
+    entities: list[Entity]
+    ends: list[int]
+    mentions: list[tuple[int, int, Mention, Entity]]
+    by_token: dict[int, tuple[Mention, Entity]]
+
+
+def _index(doc: Doc) -> _Index:
+    """Built once per entity list."""
     cached = _INDEX.get(doc)
-    if cached is None or cached[0] is not doc._.entities:
+    if cached is None or cached.entities is not doc._.entities:
         mentions = sorted(((m.start, m.end, m, e) for e in doc._.entities for m in e.mentions),
                           key=lambda row: row[0])
-        cached = (doc._.entities, [row[1] for row in mentions], mentions)
+        by_token = {}
+        for start, end, mention, entity in mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            by_token.update((i, (mention, entity)) for i in range(span.start, span.end))
+        cached = _Index(doc._.entities, [row[1] for row in mentions], mentions, by_token)
         _INDEX[doc] = cached
-    return cached[1], cached[2]
+    return cached
 
 
 def mention_for_span(doc: Doc, start: int, end: int) -> tuple[Mention, Entity] | None:
     """The mention overlapping the character span most, with its entity, if any."""
-    ends, mentions = _index(doc)
+    index = _index(doc)
+    ends, mentions = index.ends, index.mentions
     best, most = None, 0
     for i in range(bisect.bisect_right(ends, start), len(mentions)):
         m_start, m_end, mention, entity = mentions[i]
@@ -563,10 +579,15 @@ def entity_for_span(doc: Doc, start: int, end: int) -> Entity | None:
     return found[1] if found else None
 
 
+def mentions_by_token(doc: Doc) -> dict[int, tuple[Mention, Entity]]:
+    """Token index -> the mention (and entity) the token is part of."""
+    return _index(doc).by_token
+
+
 def mention_of(item: Span | Token) -> tuple[Mention, Entity] | None:
     """The mention (and entity) a token or span is part of, if any."""
     if isinstance(item, Token):
-        return mention_for_span(item.doc, item.idx, item.idx + len(item))
+        return _index(item.doc).by_token.get(item.i)
     return mention_for_span(item.doc, item.start_char, item.end_char)
 
 

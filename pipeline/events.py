@@ -23,11 +23,12 @@ import json
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
-from pipeline.entities import PLACE_LABELS, mention_of
+from pipeline.entities import PLACE_LABELS, mention_of, mentions_by_token
 from pipeline.records import record
 from pipeline.resources import HEDGES, MODELS, LexiconRules
 
@@ -272,8 +273,9 @@ def _clause(head: Token) -> set[int]:
 def _location(doc: Doc, tokens: set[int], others: set[str]) -> tuple[str, str]:
     """A place entity named as a place among the tokens (not a modifier as in 'the US
     list', not the actor or target itself), else an untagged proper noun after in/at."""
+    by_token = mentions_by_token(doc)
     for i in sorted(tokens):
-        found = mention_of(doc[i])
+        found = by_token.get(i)
         if found is None or found[1].label not in PLACE_LABELS or found[1].entity_id in others:
             continue
         mention, entity = found
@@ -345,6 +347,17 @@ class _Dates:
         self.bounds = {i for i, root in enumerate(self.roots)
                        if doc[root].dep_ == "pobj" and doc[root].head.lower_ in BOUNDS}
         self.paragraphs = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
+        # found once, from the array: Token.sent walks the Doc, Doc.sents builds every Span
+        starts = doc.to_array([SENT_START]).tolist()
+        self.sentence_starts = [0] + [i for i, start in enumerate(starts) if start == 1 and i]
+        self.narrates: dict[int, bool] = {}  # sentence number -> says what followed
+
+    def _sentence(self, token: Token) -> int:
+        return bisect.bisect_right(self.sentence_starts, token.i) - 1
+
+    def sentence(self, number: int) -> Span:
+        ends = self.sentence_starts[1:] + [len(self.doc)]
+        return self.doc[self.sentence_starts[number]:ends[number]]
 
     def _between(self, start: int, end: int) -> range:
         return range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end))
@@ -360,12 +373,13 @@ class _Dates:
         return self.timexes[min(found, key=lambda i: abs(self.roots[i] - near.i))] \
             if found else None
 
-    def before(self, sentence: Span, *, across_paragraphs: bool = False) -> int | None:
-        """Index of the last date of the previous sentence, when in the same paragraph (or
-        in any, for a sentence that says it follows on: 'The ensuing scandal ...')."""
-        if sentence.start == 0:
+    def before(self, number: int, *, across_paragraphs: bool = False) -> int | None:
+        """Index of the last date of the sentence before sentence `number`, when in the same
+        paragraph (or in any, for a sentence that says it follows on: 'The ensuing scandal
+        ...')."""
+        if number == 0:
             return None
-        previous = self.doc[sentence.start - 1].sent
+        sentence, previous = self.sentence(number), self.sentence(number - 1)
         i = bisect.bisect_left(self.starts, sentence.start_char) - 1
         paragraph = self.paragraphs[bisect.bisect_right(self.paragraphs, sentence.start_char) - 1]
         earliest = previous.start_char if across_paragraphs else max(paragraph,
@@ -388,8 +402,12 @@ class _Dates:
                 date = self.within(_clause(setting), setting)
         if date is not None:
             return date
-        narrated = bool(self.lex.consequence.search(head.sent.text))
-        previous = self.before(head.sent, across_paragraphs=narrated)
+        number = self._sentence(head)
+        if number not in self.narrates:
+            self.narrates[number] = bool(self.lex.consequence.search(
+                self.sentence(number).text))
+        narrated = self.narrates[number]
+        previous = self.before(number, across_paragraphs=narrated)
         if previous is None:
             return None
         anchor = self.doc[self.roots[previous]]  # the verb the previous date belongs to

@@ -13,6 +13,7 @@ PRESENT_REF.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -709,6 +710,7 @@ def _clean(text: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=8192)  # pure: the same expression recurs in and across texts
 def normalise(text: str, published: date | str | None = None, *, tense: str = "",
               previous: Value | None = None) -> Value | None:
     """TIMEX3 type, value, ISO range, granularity and anchor of a temporal expression.

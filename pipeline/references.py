@@ -145,8 +145,11 @@ CREDIT_FORMS = (
                r"(?: by| credits?)?\s*:\s*(?P<name>[^|]*)", re.IGNORECASE),
     # "(Photo by Jane Doe)" closing a caption
     re.compile(r"\((?:photo|picture|image)s? by (?P<name>[^)]*)\)$", re.IGNORECASE),
-    # "Ernesto Benavides / AFP via Getty Images"
-    re.compile(rf"(?P<name>[^|.()/]*?)\s*/\s*(?P<agency>{AGENCIES})\b", re.IGNORECASE),
+    # "Ernesto Benavides / AFP via Getty Images"; the name starts where its run of
+    # characters does (the leftmost match starts there anyway): tried from every position
+    # of a line padded with hundreds of spaces, the lazy name took seconds
+    re.compile(rf"(?:^|(?<=[|.()/]))(?P<name>[^|.()/]*?)\s*/\s*(?P<agency>{AGENCIES})\b",
+               re.IGNORECASE),
     # "(Reuters)" alone on a line
     re.compile(r"^\((?P<agency>reuters|ap|afp|file)\)$", re.IGNORECASE),
 )

@@ -85,13 +85,16 @@ def find_dateline(text: str) -> re.Match | None:
 # --- patterns ------------------------------------------------------------------------------
 
 BULLET = re.compile(r"^[•*+\-–□☆●◦▪▫○·o]\s+")
-EDIT_MARK = re.compile(r"\s*\[edit\]", re.IGNORECASE)
+# EDIT_MARK and CRUMB_SEP try a run of spaces only from its start ((?<!\s)): tried from each
+# of its positions, it costs the square of its length, and dumps pad table cells with
+# hundreds of spaces.
+EDIT_MARK = re.compile(r"(?<!\s)\s*\[edit\]", re.IGNORECASE)
 WIDGET_PART = re.compile(r"\[[^\]]*\]|\(BUTTON\)|_{3,}|#\S+")  # form fields, images, buttons
 # lynx prints the page's <link> elements as "#alternate ..." lines and frames as "IFRAME: url"
 LINK_HEADER = re.compile(r"^(?:#[A-Za-z]|IFRAME:)")
 JUMP_LINK = re.compile(r"^(?:jump|skip) to\b", re.IGNORECASE)
 TAGLINE = re.compile(r"^From (?P<name>[A-Z][\w.&'’ -]{0,60}?), the [^.]*$")
-CRUMB_SEP = re.compile(r"\s+[>»›]\s+")
+CRUMB_SEP = re.compile(r"(?<!\s)\s+[>»›]\s+")
 DATE_CUE = re.compile(
     r"^(?:first )?(?:published|posted|date|created)\b|^(?:last )?(?P<updated>updated|modified)\b",
     re.IGNORECASE,

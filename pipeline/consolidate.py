@@ -70,6 +70,11 @@ class CorpusLabels:
         new = f"{winner}/{name}"
         return entity_id if new in self.ids.get(doc_id, ()) else new
 
+    def changed_documents(self) -> set[str]:
+        """The documents with an entity whose id the vote changes."""
+        return {doc_id for doc_id, ids in self.ids.items()
+                if any(self.new_id(doc_id, entity_id) != entity_id for entity_id in ids)}
+
     def relabel(self, table: str, row: dict) -> dict:
         """The row with its entity ids (and an entity's label) as the corpus vote has them."""
         changed = {}

@@ -9,9 +9,10 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.consolidate import ID_COLUMNS, CorpusLabels
@@ -22,6 +23,7 @@ from pipeline.workbook import WORKBOOK, write_workbook
 # OWASP's CSV injection guidance: a cell starting with one of these may run as a formula
 # in a spreadsheet, so it is written with a leading apostrophe (shown as text, not run).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FIRST_FIELD = re.compile(r'"((?:[^"]|"")*)"')  # a row's doc_id: text, so always quoted
 
 
 class TableWriter:
@@ -102,15 +104,23 @@ class TableWriter:
 
     def _relabel(self, table: Table) -> None:
         """Rewrite a staged table with the corpus vote's entity ids; every other field is
-        written back as it was."""
+        written back as it was, and the rows of a document whose ids all stay are copied."""
         path = self.staging / f"{table.name}.csv"
         relabelled = path.with_suffix(".relabelled")
         types = [c.type for c in table.columns]
+        changed = self.labels.changed_documents()
         with path.open(encoding="utf-8", newline="") as old, \
                 relabelled.open("w", encoding="utf-8", newline="") as new:
             new.write(old.readline())  # the header, with its byte order mark
-            for cells in csv.reader(old):
-                row = self.labels.relabel(table.name, dict(zip(table.column_names, cells)))
+            for record in _records(old):
+                written = FIRST_FIELD.match(record)[1].replace('""', '"')  # doc_id, quoted
+                doc_id = _unneutralised(written) if self.neutralise else written
+                if doc_id not in changed:
+                    new.write(record)
+                    continue
+                (cells,) = csv.reader([record])
+                row = dict(zip(table.column_names, cells)) | {"doc_id": doc_id}
+                row = self.labels.relabel(table.name, row) | {"doc_id": written}
                 new.write(",".join(_quoted(text) if text and kind == "string" else _field(text)
                                    for text, kind in zip(row.values(), types)) + "\n")
         os.replace(relabelled, path)
@@ -133,6 +143,22 @@ class TableWriter:
                       else error.strerror or str(error))
             raise WriteFailed(f"cannot write the tables to {self.out}: {reason}; the "
                               "previous tables are unchanged") from error
+
+
+def _records(lines: Iterable[str]) -> Iterator[str]:
+    """The CSV records of the lines, each with its line end: a record goes on while a
+    quoted field is open (an odd number of quote marks so far)."""
+    record = ""
+    for line in lines:
+        record += line
+        if record.count('"') % 2 == 0:
+            yield record
+            record = ""
+
+
+def _unneutralised(text: str) -> str:
+    """A cell's text as it was before `_neutral_text`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def _holds(path: Path, text: str) -> bool:

@@ -179,9 +179,11 @@ def breakdown(profile: Path) -> dict[str, float]:
 def profiled_stages(corpus: Path, out: Path) -> None:
     """Print where a one-worker run's time goes, stage by stage."""
     profile = out.parent / "extract.pstats"
+    n = len(list(corpus.glob("*.txt")))  # one batch: the whole run in the profiled process
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "pipeline",
                     "extract", str(corpus), "--out", str(out), "--workers", "1", "--quiet",
-                    "--no-cache"], cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+                    "--no-cache", "--batch-size", str(n)], cwd=ROOT, check=False,
+                   stdout=subprocess.DEVNULL)
     seconds = breakdown(profile)
     total = sum(seconds.values())
     print(f"where the time goes (one worker, under cProfile, {total:.1f} s; its overhead "

@@ -2,7 +2,8 @@
 
 Each stage is called in flow order: ingest -> clean -> spaCy (our components) -> tables.
 Documents flow in batches: `process_batch` turns a batch of jobs into each document's rows,
-in this process, in worker processes (`workers`) or on a Dask cluster (`engine="dask"`);
+in this process, in worker processes (`workers`; with a core to spare, this process cleans
+the next batches while they run the model) or on a Dask cluster (`engine="dask"`);
 the caller receives them in input order, one document at a time, and may write them out
 as they come (`extract_to`), so memory does not grow with the corpus.
 """
@@ -343,16 +344,20 @@ class _Engine:
                     yield future.result()
                     future.release()
             return on_cluster
-        if _workers(self.options) == 1:
-            return lambda batches: map(work, batches)
-
         def on_workers(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
             batches = list(batches)
             if len(batches) <= 1 and self.pool is None:  # one batch: not worth the workers
                 return map(work, batches)
+            workers = _workers(self.options)
             if self.pool is None:
-                self.pool = _worker_pool(_workers(self.options), self.model)
-            return self.pool.imap(work, batches)
+                self.pool = _worker_pool(workers, self.model)
+            if workers >= (os.cpu_count() or 1):  # no core to spare: the workers clean too
+                return self.pool.imap(work, batches)
+            # a core to spare: the pool's feeder thread reads and cleans the next batches
+            # here, in the parent, while the workers run the model on the ones before
+            # (measured: one worker 7% faster; with every core a worker, 2.5% slower)
+            return self.pool.imap(functools.partial(annotate_batch, model=self.model),
+                                  map(prepare_batch, batches))
         return on_workers
 
     def __exit__(self, *exc) -> None:
@@ -404,21 +409,37 @@ def shared_nlp(model: str | None) -> Language:
     return nlp_stage.load(model)
 
 
+Prepared = tuple[Source, Cleaned, str | None]  # a document read and cleaned, its date
+
+
 def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
     """Every stage over a batch of jobs: each document's rows and cleaned text. The one
-    function every engine runs, in this process, a worker or on a cluster node."""
-    nlp = shared_nlp(model)
-    done: dict[str, Done] = {}
-    prepared = []
+    function the in-process and cluster engines run; worker processes run its second half
+    (`annotate_batch`) while the parent prepares the next batch."""
+    return annotate_batch(prepare_batch(jobs), model)
+
+
+def prepare_batch(jobs: list[Job]) -> list[Prepared | Done]:
+    """The stages before the model, reading and cleaning: each job prepared, or its error
+    rows (`Done`)."""
+    prepared: list[Prepared | Done] = []
     for job in jobs:
         source = job.source()
         try:
             prepared.append(_prepare(source, job))
         except Exception as error:  # noqa: BLE001  (reported as the document's error row)
-            done[job.doc_id] = Done(job.doc_id, error_rows(source, error), None)
+            prepared.append(Done(job.doc_id, error_rows(source, error), None))
+    return prepared
+
+
+def annotate_batch(prepared: list[Prepared | Done], model: str | None = None) -> list[Done]:
+    """The model, our components and row building over a prepared batch, in order."""
+    nlp = shared_nlp(model)
+    ready = [item for item in prepared if not isinstance(item, Done)]
     docs = _pipe(nlp, [(cleaned.text, source.doc_id, published)
-                       for source, cleaned, published in prepared])
-    for (source, cleaned, _), doc in zip(prepared, docs):
+                       for source, cleaned, published in ready])
+    done: dict[str, Done] = {}
+    for (source, cleaned, _), doc in zip(ready, docs):
         if isinstance(doc, Exception):
             done[source.doc_id] = Done(source.doc_id, error_rows(source, doc), None)
             continue
@@ -427,7 +448,7 @@ def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
             done[source.doc_id] = Done(source.doc_id, rows, cleaned.text)
         except Exception as error:  # noqa: BLE001
             done[source.doc_id] = Done(source.doc_id, error_rows(source, error), None)
-    return [done[job.doc_id] for job in jobs]
+    return [item if isinstance(item, Done) else done[item[0].doc_id] for item in prepared]
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

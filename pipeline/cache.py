@@ -23,10 +23,11 @@ SQLITE_FILES = ("", "-journal", "-wal", "-shm")  # a database and the files besi
 
 
 @functools.cache
-def pipeline_version(model: str) -> str:
-    """A digest of our code, our models/ files, spaCy's version and the English model's:
-    a change to any of them makes every cached document stale."""
-    digest = hashlib.sha256(f"spacy {spacy.__version__}".encode())
+def pipeline_version(model: str, claims: str = "textcat") -> str:
+    """A digest of our code, our models/ files, spaCy's version, the English model's and
+    the claims classifier chosen: a change to any of them makes every cached document
+    stale, and rows from one claims classifier are never reused for the other."""
+    digest = hashlib.sha256(f"spacy {spacy.__version__} claims {claims}".encode())
     for name in (model, model.replace("_", "-")):
         try:
             digest.update(f"{name} {importlib.metadata.version(name)}".encode())

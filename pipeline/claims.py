@@ -1,32 +1,47 @@
-"""Claims: a check-worthiness score for every sentence, from a trained text classifier and
-a few transparent features.
+"""Claims: a check-worthiness score for every sentence, from a trained sentence classifier
+and a few transparent features.
 
-The classifier is a spaCy textcat trained on check-worthy debate sentences (models/claims/,
-`make train-claims`); it reads the token vectors the English model has already computed.
-Each feature is a yes/no signal read off the parse (numbers, entities, dates, comparisons,
-tense, causal links, questions, first-person opinions, imperatives, ...). The score is the
-logistic of the classifier's log-odds and the features, each times its weight in
-models/claims_rules.json, so anyone can see why a sentence scored as it did.
+Two classifiers can be chosen (the component's `model`, the `--claims` option):
+`textcat`, the default, a spaCy textcat trained on check-worthy debate sentences
+(models/claims/model, `make train-claims`) that reads the token vectors the English model
+has already computed, almost free; and `accurate`, all-MiniLM-L6-v2 fine-tuned on the same
+debates and run as int8 ONNX by onnxruntime (models/claims/accurate,
+`make train-claims-accurate`), better and dearer. Each feature is a yes/no signal read off
+the parse (numbers, entities, dates, comparisons, tense, causal links, questions,
+first-person opinions, imperatives, ...). The score is the logistic of the classifier's
+log-odds and the features, each times its weight (models/claims_rules.json, or
+claims_rules_accurate.json for the accurate model), so anyone can see why a sentence scored
+as it did. Lines that are no statement at all (headings, verbless fragments, a lone quote
+mark, liveblog timestamps, bylines) are never claims, whatever the classifier says.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import onnxruntime
 import spacy
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+from tokenizers import Tokenizer
 
 from pipeline.records import record
 from pipeline.resources import HEDGES, MODELS, read_json
 
 MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
+ACCURATE_DIR = MODEL_DIR / "accurate"  # the fine-tuned MiniLM: int8 ONNX and its tokenizer
+MAX_TOKENS = 128  # word pieces of a sentence the encoder reads; debate lines average 24
 CLAIM_LABEL = "CLAIM"
 RULES = read_json("claims_rules.json")
+CLAIM_MODELS = ("textcat", "accurate")
 PHRASES = {kind: tuple(f" {p} " for p in phrases)
            for kind, phrases in (RULES["phrases"] | {"hedge": sorted(HEDGES)}).items()}
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
@@ -36,6 +51,18 @@ SPEAKERS = {"i", "we", "you"}
 TYPES = (("number", "statistic"), ("money", "statistic"), ("comparison", "comparison"),
          ("causal", "causal"), ("prediction", "prediction"), ("quote", "attribution"),
          ("past", "event"), ("date", "event"))
+# Features that make a sentence no claim at all: it scores 0 and the classifier is not run.
+EXCLUSIONS = ("heading", "verbless", "timestamp", "byline")
+FINITE = {"VBD", "VBZ", "VBP", "MD"}
+# "07.45 BST", "7:45pm", "Updated 10.02 ET": a liveblog entry's time, alone on its line
+TIMESTAMP = re.compile(r"(?:(?:updated|posted|published)\s+)?\d{1,2}[.:]\d{2}"
+                       r"(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?", re.IGNORECASE)
+BYLINE = re.compile(r"(?:(?:additional\s+)?(?:reporting|writing|editing|words|story|text)"
+                    r"\s+by|compiled\s+by|written\s+by|by)\s+[A-Z]", re.IGNORECASE)
+BYLINE_WORDS = 16  # a longer sentence opening "By ..." is a statement ("By 2020, ...")
+# Words a headline leaves in lower case ("Drug Trade Surges in Peru").
+MINOR_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
+               "for", "by", "with", "from", "as", "into", "over", "vs", "via", "per"}
 
 
 @record
@@ -56,6 +83,32 @@ if not Doc.has_extension("claims"):
 
 def _has(text: str, kind: str) -> bool:
     return any(phrase in text for phrase in PHRASES[kind])
+
+
+def _own_line(sent: Span) -> bool:
+    """The sentence is a whole line of the text (a headline stands alone on its line)."""
+    text, end = sent.doc.text, sent.start_char + len(sent.text.rstrip())
+    before, after = text[:sent.start_char].rstrip(" \t"), text[end:].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def _heading(sent: Span, words: list) -> bool:
+    """A Markdown heading, or a line in title case (or capitals) that ends in no full stop:
+    'Illegal Drug Trade Surges in Peru'."""
+    text = sent.text.strip()
+    if text.startswith("#"):
+        return True
+    if not _own_line(sent) or text[-1:] in ".!?:;…" or text[-2:-1] in (".", "!", "?"):
+        return False
+    content = [t.text for t in words if t.is_alpha and t.lower_ not in MINOR_WORDS]
+    return len(content) >= 2 and all(w[0].isupper() for w in content)
+
+
+def _byline(sent: Span, words: list) -> bool:
+    """'By Jane Smith', 'Reporting by Jane Smith; Editing by John Doe': a short credit line
+    with no finite verb ('By Tuesday the army had withdrawn' has one)."""
+    return (BYLINE.match(sent.text.strip()) is not None and len(words) <= BYLINE_WORDS
+            and not any(t.tag_ in FINITE for t in words))
 
 
 def features(sent: Span, quoted: bool = False) -> set[str]:
@@ -88,10 +141,13 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
         "speaker": bool(subjects & SPEAKERS),
         "obligation": _has(lower, "obligation"),
         "imperative": first is not None and first.tag_ == "VB" and not subjects,
-        # a heading or a fragment: too short, or no verb ("Illegal drug trade in Peru")
-        "fragment": len(words) < RULES["min_words"]
-        or not any(t.pos_ in ("VERB", "AUX") for t in words),
+        "fragment": len(words) < RULES["min_words"],  # "Thank you.", "Opinion"
         "quote": quoted,
+        # the exclusions: no statement to check
+        "verbless": not any(t.pos_ in ("VERB", "AUX") for t in words),  # also a lone '"'
+        "heading": _heading(sent, words),
+        "timestamp": TIMESTAMP.fullmatch(sent.text.strip()) is not None,
+        "byline": _byline(sent, words),
     }
     return {name for name, fired in found.items() if fired}
 
@@ -128,56 +184,122 @@ def sentence_doc(sent: Span) -> Doc:
     return doc
 
 
-def score(fired: set[str], model: float) -> float:
-    weights = RULES["weights"]
+class Encoder:
+    """The accurate model: the fine-tuned MiniLM as int8 ONNX with its word-piece tokenizer
+    (models/claims/accurate/), run by onnxruntime, so no torch at run time. Sentences go in
+    batches of similar length, so little time is spent on padding."""
+
+    BATCH = 64  # sentences per session.run
+
+    def __init__(self, folder: Path = ACCURATE_DIR) -> None:
+        options = onnxruntime.SessionOptions()
+        # as many threads as BLAS may use: one in each worker process (runner._worker_pool)
+        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+        self.session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+
+    def probabilities(self, texts: list[str]) -> list[float]:
+        """The probability that each text is a check-worthy claim, in order."""
+        encoded = self.tokenizer.encode_batch(texts) if texts else []
+        order = sorted(range(len(texts)), key=lambda i: sum(encoded[i].attention_mask))
+        out = np.zeros(len(texts))
+        for chunk in (order[i:i + self.BATCH] for i in range(0, len(order), self.BATCH)):
+            longest = max(sum(encoded[i].attention_mask) for i in chunk)
+            ids = np.array([encoded[i].ids[:longest] for i in chunk], dtype=np.int64)
+            mask = np.array([encoded[i].attention_mask[:longest] for i in chunk], dtype=np.int64)
+            (log_odds,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[chunk] = log_odds
+        return (1 / (1 + np.exp(-out))).tolist()
+
+
+def rules_for(model: str) -> dict:
+    """The weights, bias and threshold fitted for one classifier (`make train-claims`,
+    `make train-claims-accurate`)."""
+    if model not in CLAIM_MODELS:
+        raise ValueError(f"claims model must be one of {', '.join(CLAIM_MODELS)}, "
+                         f"not {model!r}")
+    return RULES if model == "textcat" else read_json("claims_rules_accurate.json")
+
+
+def score(fired: set[str], model: float, rules: dict = RULES) -> float:
+    """The logistic of the classifier's log-odds (`model` is its probability) and the
+    features' weights; 0 for a sentence with an exclusion."""
+    if fired.intersection(EXCLUSIONS):
+        return 0.0
+    weights = rules["weights"]
     log_odds = math.log(max(model, 1e-6) / max(1 - model, 1e-6))
-    total = RULES["bias"] + weights["model"] * log_odds + sum(
+    total = rules["bias"] + weights["model"] * log_odds + sum(
         weights.get(name, 0.0) for name in fired)
     return 1 / (1 + math.exp(-total))
 
 
 def claim_for(sent: Span, model: float, quoted: bool = False,
-              threshold: float = RULES["threshold"]) -> Claim:
-    """Score and type one sentence, given the textcat's probability for it."""
-    fired = features(sent, quoted)
-    value = score(fired, model)
-    is_claim = value >= threshold
+              threshold: float = RULES["threshold"], *, rules: dict = RULES,
+              fired: set[str] | None = None, classifier: str = "textcat") -> Claim:
+    """Score and type one sentence, given the classifier's probability for it."""
+    fired = features(sent, quoted) if fired is None else fired
+    value = score(fired, model, rules)
+    is_claim = value >= threshold and value > 0
     kind = next((t for name, t in TYPES if name in fired), "other") if is_claim else ""
-    weights = RULES["weights"]
-    reasons = tuple(sorted((n for n in fired if weights.get(n)), key=lambda n: -weights[n]))
+    excluded = tuple(name for name in EXCLUSIONS if name in fired)
+    weights = rules["weights"]
+    reasons = excluded or (f"{classifier} {model:.2f}", *sorted(
+        (n for n in fired if weights.get(n)), key=lambda n: -weights[n]))
     return Claim(sent.start_char, sent.end_char, round(value, 4), is_claim, kind,
-                 "hedge" in fired, (f"textcat {model:.2f}", *reasons))
+                 "hedge" in fired, reasons)
 
 
 class ClaimTagger:
     """The `news_claims` component: one Claim per sentence in `doc._.claims`, in order; a
-    sentence holding a quote or statement is marked. It owns its textcat (saved and loaded
-    with the pipeline) and checks, before its first Doc, that the pipeline's tok2vec is the
-    one the textcat was trained on: other token vectors would give confident nonsense."""
+    sentence holding a quote or statement is marked. Its classifier scores the sentences
+    of a whole batch of Docs at once (`pipe`). With the textcat it owns that textcat (saved
+    and loaded with the pipeline) and checks, before its first Doc, that the pipeline's
+    tok2vec is the one the textcat was trained on: other token vectors would give
+    confident nonsense. The accurate model reads the words only and ships in models/."""
 
-    def __init__(self, nlp: Language, name: str, threshold: float | None = None) -> None:
-        self.nlp, self.name = nlp, name
-        self.threshold = RULES["threshold"] if threshold is None else threshold
-        self._use(load_classifier())
+    def __init__(self, nlp: Language, name: str, threshold: float | None = None,
+                 model: str = "textcat") -> None:
+        self.nlp, self.name, self.model = nlp, name, model
+        self.rules = rules_for(model)
+        self.threshold = self.rules["threshold"] if threshold is None else threshold
+        self.encoder = Encoder() if model == "accurate" else None
+        self.checked = model != "textcat"
+        if model == "textcat":
+            self._use(load_classifier())
 
     def _use(self, classifier: Language) -> None:
         self.classifier, self.textcat = classifier, classifier.get_pipe("textcat")
         self.checked = False
 
     def __call__(self, doc: Doc) -> Doc:
+        return self._tag([doc])[0]
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            yield from self._tag(batch)
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
         if not self.checked:
             self._check_base_model()
-        spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
-        sentences = list(doc.sents)
-        scores = model_scores(self.textcat, [sentence_doc(s) for s in sentences])
-        claims, i = [], 0
-        for sent, model in zip(sentences, scores):
-            while i < len(spans) and spans[i][1] <= sent.start_char:
-                i += 1
-            quoted = i < len(spans) and spans[i][0] < sent.end_char
-            claims.append(claim_for(sent, model, quoted, self.threshold))
-        doc._.claims = claims
-        return doc
+        found = [_sentences(doc) for doc in docs]
+        todo = [(sent, fired) for sentences in found for sent, fired in sentences
+                if not fired.intersection(EXCLUSIONS)]  # an excluded line is not scored
+        probabilities = iter(self._probabilities([sent for sent, _ in todo]))
+        for doc, sentences in zip(docs, found):
+            doc._.claims = [
+                claim_for(sent, 0.0 if fired.intersection(EXCLUSIONS) else next(probabilities),
+                          threshold=self.threshold, rules=self.rules, fired=fired,
+                          classifier=self.model)
+                for sent, fired in sentences]
+        return docs
+
+    def _probabilities(self, sentences: list[Span]) -> list[float]:
+        if self.encoder is not None:
+            return self.encoder.probabilities([sent.text for sent in sentences])
+        return model_scores(self.textcat, [sentence_doc(sent) for sent in sentences])
 
     def _check_base_model(self) -> None:
         trained_on = self.classifier.meta.get("base_model", {})
@@ -190,19 +312,35 @@ class ClaimTagger:
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
-        self.classifier.to_disk(Path(path) / "textcat")
+        if self.model == "textcat":
+            self.classifier.to_disk(Path(path) / "textcat")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ClaimTagger:
-        self._use(load_classifier(Path(path) / "textcat"))
+        if self.model == "textcat":
+            self._use(load_classifier(Path(path) / "textcat"))
         return self
 
 
+def _sentences(doc: Doc) -> list[tuple[Span, set[str]]]:
+    """Each sentence with its features; a sentence holding a quote or statement is marked."""
+    spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
+    out, i = [], 0
+    for sent in doc.sents:
+        while i < len(spans) and spans[i][1] <= sent.start_char:
+            i += 1
+        quoted = i < len(spans) and spans[i][0] < sent.end_char
+        out.append((sent, features(sent, quoted)))
+    return out
+
+
 @Language.factory(
-    "news_claims", default_config={"threshold": None},
+    "news_claims", default_config={"threshold": None, "model": "textcat"},
     requires=["doc.tensor", "doc.sents", "doc.ents", "token.tag", "token.dep", "token.lemma",
               "doc._.quotes"],
     assigns=["doc._.claims"])
-def make_claims(nlp: Language, name: str, threshold: float | None) -> ClaimTagger:
-    """`threshold`: the score from which a sentence is a claim; null takes the one
-    `make train-claims` chose (models/claims_rules.json)."""
-    return ClaimTagger(nlp, name, threshold)
+def make_claims(nlp: Language, name: str, threshold: float | None,
+                model: str) -> ClaimTagger:
+    """`model`: the sentence classifier, "textcat" (the default, fast) or "accurate" (the
+    fine-tuned MiniLM in ONNX); `threshold`: the score from which a sentence is a claim,
+    null takes the one fitted with that classifier (models/claims_rules*.json)."""
+    return ClaimTagger(nlp, name, threshold, model)

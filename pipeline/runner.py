@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
+from pipeline.claims import CLAIM_MODELS
 from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
 from pipeline.consolidate import CorpusLabels
 from pipeline.html import strip_inline_data
@@ -52,8 +53,9 @@ class EngineUnreachable(ConnectionError):
 class Options:
     """The settings of a run, with the one set of defaults the command line and the library
     functions share (they take them as keywords): `model` (the spaCy package or a saved
-    pipeline), `batch_size` (documents per nlp.pipe batch), `workers` (processes; 0: one
-    per core, and none for a single batch), `engine` ("local" or "dask"), `scheduler` (the
+    pipeline), `claims` (the claims classifier, "textcat" or "accurate"), `batch_size`
+    (documents per nlp.pipe batch), `workers` (processes; 0: one per core, and none for a
+    single batch), `engine` ("local" or "dask"), `scheduler` (the
     Dask scheduler's address), `cache` (SQLite file of finished documents), `follow_links`
     (read links that lead out of an input folder, which are error rows otherwise).
 
@@ -61,6 +63,7 @@ class Options:
     """
 
     model: str | None = None  # spaCy model package; default: en_core_web_sm, else the re-upload
+    claims: str = "textcat"  # the claims classifier: "textcat" (fast) or "accurate" (MiniLM)
     batch_size: int = 16  # documents per nlp.pipe batch
     workers: int = 0  # processes, each loading the model once; 0 = one per core
     engine: str = "local"  # or "dask"
@@ -78,6 +81,9 @@ class Options:
             if type(value) is not int or value < least:
                 raise ValueError(f"{name} must be a whole number of at least {least}, "
                                  f"not {value!r}")
+        if self.claims not in CLAIM_MODELS:
+            raise ValueError(f"claims must be one of {', '.join(CLAIM_MODELS)}, "
+                             f"not {self.claims!r}")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.scheduler and self.engine != "dask":
@@ -161,7 +167,7 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     >>> extract_to("corpus/", "outputs/", cache=Path("outputs/.cache.sqlite")).errors
     """
     settings, out = Options(**options), Path(out)
-    version = pipeline_version(model_name(settings.model))
+    version = pipeline_version(model_name(settings.model), settings.claims)
     jobs = list(corpus_jobs(paths, exclude=[out], follow_links=settings.follow_links))
     if not jobs:
         raise FileNotFoundError(f"no article files found in {paths}")
@@ -277,7 +283,7 @@ def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     at once. Identical files are marked `duplicate_of` the first one, and copies of one
     story `near_duplicate_of` its first file (every copy keeps its rows)."""
     model = model_name(options.model)
-    version = pipeline_version(model)
+    version = pipeline_version(model, options.claims)
     cache = Cache(options.cache) if options.cache else None
     first_with: dict[str, str] = {}
     try:
@@ -334,7 +340,7 @@ class _Engine:
         self.pool = self.client = None
 
     def __enter__(self) -> Callable[[Iterable[list[Job]]], Iterator[list[Done]]]:
-        work = functools.partial(process_batch, model=self.model)
+        work = functools.partial(process_batch, model=self.model, claims=self.options.claims)
         if self.options.engine == "dask":
             client = self.client = _dask_client(self.options.scheduler)
 
@@ -350,13 +356,14 @@ class _Engine:
                 return map(work, batches)
             workers = _workers(self.options)
             if self.pool is None:
-                self.pool = _worker_pool(workers, self.model)
+                self.pool = _worker_pool(workers, self.model, self.options.claims)
             if workers >= (os.cpu_count() or 1):  # no core to spare: the workers clean too
                 return self.pool.imap(work, batches)
             # a core to spare: the pool's feeder thread reads and cleans the next batches
             # here, in the parent, while the workers run the model on the ones before
             # (measured: one worker 7% faster; with every core a worker, 2.5% slower)
-            return self.pool.imap(functools.partial(annotate_batch, model=self.model),
+            return self.pool.imap(functools.partial(annotate_batch, model=self.model,
+                                                    claims=self.options.claims),
                                   map(prepare_batch, batches))
         return on_workers
 
@@ -386,7 +393,7 @@ def _dask_client(scheduler: str | None):
                                 f"{error}") from error
 
 
-def _worker_pool(workers: int, model: str) -> multiprocessing.pool.Pool:
+def _worker_pool(workers: int, model: str, claims: str) -> multiprocessing.pool.Pool:
     """Spawned processes that each load the model once. Each gets one BLAS thread: the
     workers already fill the cores, and threads on top of them fight over the same cores
     (measured on 2 cores: 2 workers went from 1.34x to 1.8x one worker)."""
@@ -394,7 +401,7 @@ def _worker_pool(workers: int, model: str) -> multiprocessing.pool.Pool:
     os.environ.update({v: value or "1" for v, value in saved.items()})
     try:
         return multiprocessing.get_context("spawn").Pool(
-            workers, initializer=shared_nlp, initargs=(model,))
+            workers, initializer=shared_nlp, initargs=(model, claims))
     finally:
         for variable, value in saved.items():
             if value is None:
@@ -404,19 +411,20 @@ def _worker_pool(workers: int, model: str) -> multiprocessing.pool.Pool:
 
 
 @functools.lru_cache(maxsize=2)
-def shared_nlp(model: str | None) -> Language:
+def shared_nlp(model: str | None, claims: str = "textcat") -> Language:
     """One loaded pipeline per model for the whole process: loading takes seconds."""
-    return nlp_stage.load(model)
+    return nlp_stage.load(model, claims=claims)
 
 
 Prepared = tuple[Source, Cleaned, str | None]  # a document read and cleaned, its date
 
 
-def process_batch(jobs: list[Job], model: str | None = None) -> list[Done]:
+def process_batch(jobs: list[Job], model: str | None = None,
+                  claims: str = "textcat") -> list[Done]:
     """Every stage over a batch of jobs: each document's rows and cleaned text. The one
     function the in-process and cluster engines run; worker processes run its second half
     (`annotate_batch`) while the parent prepares the next batch."""
-    return annotate_batch(prepare_batch(jobs), model)
+    return annotate_batch(prepare_batch(jobs), model, claims)
 
 
 def prepare_batch(jobs: list[Job]) -> list[Prepared | Done]:
@@ -432,9 +440,10 @@ def prepare_batch(jobs: list[Job]) -> list[Prepared | Done]:
     return prepared
 
 
-def annotate_batch(prepared: list[Prepared | Done], model: str | None = None) -> list[Done]:
+def annotate_batch(prepared: list[Prepared | Done], model: str | None = None,
+                   claims: str = "textcat") -> list[Done]:
     """The model, our components and row building over a prepared batch, in order."""
-    nlp = shared_nlp(model)
+    nlp = shared_nlp(model, claims)
     ready = [item for item in prepared if not isinstance(item, Done)]
     docs = _pipe(nlp, [(cleaned.text, source.doc_id, published)
                        for source, cleaned, published in ready])

@@ -1,11 +1,41 @@
 """Claims: every sentence scored, typed and flagged for hedging."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 from spacy.util import load_config
 
-from pipeline.claims import MODEL_DIR, RULES, load_classifier, model_scores, score, sentence_doc
+from pipeline.cache import pipeline_version
+from pipeline.claims import (
+    ACCURATE_DIR,
+    MODEL_DIR,
+    RULES,
+    load_classifier,
+    model_scores,
+    score,
+    sentence_doc,
+)
+from pipeline.runner import Options
 from tests.conftest import TELESUR
+
+ROOT = Path(__file__).resolve().parent.parent
+# A liveblog entry as a cleaned page gives it: its lines, whether each is a claim, and the
+# exclusion that must say why not.
+LIVEBLOG = [
+    ("# Jobs report: live updates", False, "heading"),  # Markdown
+    ("Unemployment Falls to Lowest Level Since 2001", False, "heading"),  # title case
+    ("By Jane Smith", False, "byline"),
+    ("07.45 BST", False, "timestamp"),
+    ("Unemployment fell to 4.1% in March, the lowest rate since 2001.", True, ""),
+    ('"', False, "verbless"),  # a lone quote mark, left by a quote split over lines
+    ("Economic outlook", False, "verbless"),  # a fragment
+    ("Reporting by Jane Smith; Editing by John Doe", False, "byline"),  # the wire's credit
+]
+LIVEBLOG_TEXT = "\n".join(line for line, _, _ in LIVEBLOG)
 
 
 def claim(make_doc, text: str):
@@ -94,3 +124,87 @@ def test_corpus_claim(make_doc):
     assert found and found[0].is_claim
     assert not any(c.is_claim for c in doc._.claims if doc.text[c.start:c.end].strip()
                    in ("facebook", "twitter", "Post with no comments."))
+
+
+@pytest.fixture(scope="module")
+def accurate_doc():
+    """Docs through the pipeline with the accurate claims model."""
+    from pipeline.nlp import load
+
+    nlp = load(claims="accurate")
+    return lambda text: nlp(nlp.make_doc(text))
+
+
+def _liveblog_claims(doc) -> list[tuple[str, bool, str]]:
+    """Each line, whether it is a claim, and the expected exclusion if it is among the
+    reasons given."""
+    return [(doc.text[c.start:c.end].strip(), c.is_claim, reason if reason in c.reasons else "")
+            for c, (_, _, reason) in zip(doc._.claims, LIVEBLOG)]
+
+
+def test_what_is_no_statement_is_never_a_claim(make_doc):
+    """Headings, bylines, timestamps, a lone quote mark, verbless fragments: excluded and
+    scored 0, each for its own reason; the statistic between them is a claim."""
+    doc = make_doc(LIVEBLOG_TEXT)
+    assert len(doc._.claims) == len(LIVEBLOG)
+    assert _liveblog_claims(doc) == LIVEBLOG
+    assert all(c.score == 0 for c in doc._.claims if not c.is_claim)
+
+
+def test_the_accurate_model_keeps_the_exclusions(accurate_doc):
+    assert _liveblog_claims(accurate_doc(LIVEBLOG_TEXT)) == LIVEBLOG
+
+
+@pytest.mark.parametrize("text", [
+    "By Tuesday, the army had withdrawn from the city.",  # "By" and a finite verb: no byline
+    "The rebels seized Goma at 07.45 on Tuesday, the army said.",  # a time inside a sentence
+    "Peru has been the number one exporter of cocaine since 2012.",  # a full stop: no heading
+])
+def test_statements_that_look_like_furniture_are_still_claims(make_doc, text):
+    assert claim(make_doc, text).is_claim
+
+
+def test_the_accurate_model_tags_claims(accurate_doc):
+    doc = accurate_doc("The company spent $40 million on the new plant in Ohio last year.\n"
+                       "Thank you very much.")
+    found, courtesy = doc._.claims
+    assert found.is_claim and found.claim_type == "statistic"
+    assert found.reasons[0].startswith("accurate ")
+    assert not courtesy.is_claim
+
+
+def test_the_accurate_model_runs_without_torch():
+    """A fresh interpreter where torch cannot be imported loads the ONNX model and ranks a
+    check-worthy debate line above a courtesy."""
+    script = textwrap.dedent("""
+        import sys
+        class NoTorch:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "torch":
+                    raise ImportError("torch is not for run time")
+        sys.meta_path.insert(0, NoTorch())
+        from pipeline.claims import Encoder
+        factual, courtesy = Encoder().probabilities([
+            "We have lost 800,000 manufacturing jobs since 2001.",
+            "I want to thank the University of Denver for its hospitality."])
+        assert "torch" not in sys.modules
+        print(factual, courtesy)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    factual, courtesy = map(float, done.stdout.split())
+    assert factual > 0.5 > courtesy
+
+
+def test_the_accurate_model_is_tens_of_megabytes_at_most():
+    size = (ACCURATE_DIR / "model.onnx").stat().st_size
+    assert 5_000_000 < size < 30_000_000  # int8: a float32 MiniLM would be 90 MB
+    assert (ACCURATE_DIR / "tokenizer.json").is_file()
+
+
+def test_the_claims_model_is_an_option_and_part_of_the_cache_key():
+    assert Options().claims == "textcat"
+    with pytest.raises(ValueError, match="claims must be one of"):
+        Options(claims="bert")
+    assert pipeline_version("en_core_web_sm", "textcat") != pipeline_version(
+        "en_core_web_sm", "accurate")

@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 import spacy
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
-from tokenizers import Tokenizer
 
+from pipeline.entities import SMALL_WORDS
 from pipeline.records import record
 from pipeline.resources import HEDGES, MODELS, read_json
 
@@ -60,9 +59,6 @@ TIMESTAMP = re.compile(r"(?:(?:updated|posted|published)\s+)?\d{1,2}[.:]\d{2}"
 BYLINE = re.compile(r"(?:(?:additional\s+)?(?:reporting|writing|editing|words|story|text)"
                     r"\s+by|compiled\s+by|written\s+by|by)\s+[A-Z]", re.IGNORECASE)
 BYLINE_WORDS = 16  # a longer sentence opening "By ..." is a statement ("By 2020, ...")
-# Words a headline leaves in lower case ("Drug Trade Surges in Peru").
-MINOR_WORDS = {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to",
-               "for", "by", "with", "from", "as", "into", "over", "vs", "via", "per"}
 
 
 @record
@@ -100,7 +96,7 @@ def _heading(sent: Span, words: list) -> bool:
         return True
     if not _own_line(sent) or text[-1:] in ".!?:;…" or text[-2:-1] in (".", "!", "?"):
         return False
-    content = [t.text for t in words if t.is_alpha and t.lower_ not in MINOR_WORDS]
+    content = [t.text for t in words if t.is_alpha and t.lower_ not in SMALL_WORDS]
     return len(content) >= 2 and all(w[0].isupper() for w in content)
 
 
@@ -192,6 +188,9 @@ class Encoder:
     BATCH = 64  # sentences per session.run
 
     def __init__(self, folder: Path = ACCURATE_DIR) -> None:
+        import onnxruntime  # only when chosen: the default model needs neither library
+        from tokenizers import Tokenizer
+
         options = onnxruntime.SessionOptions()
         # as many threads as BLAS may use: one in each worker process (runner._worker_pool)
         options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)

@@ -1,9 +1,9 @@
 """One name, one label across a corpus: the statistical model calls a city a PERSON in one
 article and a GPE in the next, so counts per `entity_id` (label/name-slug) split. Once
-every document is done, each name takes the label the model gave most of its mentions in
-the whole corpus (a document's own vote may be a tie, or one long article's habit), and
-its rows in every table take the id that goes with it. The well-known names of the entity
-lexicon keep the label it gives them.
+every document is done, each name takes the label most documents gave it (each document
+votes once, so one long article's habit does not outvote many short ones; mentions break
+a tie), and its rows in every table take the id that goes with it. The well-known names
+of the entity lexicon keep the label it gives them.
 
 Only the full name is voted on, so two people who share a surname ("Boric" alone in one
 article, "Gabriel Boric" in another) are never merged; and a document that itself tells

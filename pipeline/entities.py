@@ -40,10 +40,10 @@ class Lexicon:
     acronym_skip: frozenset[str]
     leading_trim: frozenset[str]
     cue_label: dict[str, str]
-    titles: frozenset[str] = frozenset()
-    always_person: frozenset[str] = frozenset()
-    not_names: frozenset[str] = frozenset()
-    short_form: dict[str, tuple[str, str]] = field(default_factory=dict)
+    titles: frozenset[str]
+    always_person: frozenset[str]
+    not_names: frozenset[str]
+    short_form: dict[str, tuple[str, str]]
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -248,9 +248,10 @@ def _dateline_places(found: list[_Candidate], doc: Doc) -> list[_Candidate]:
                   key=lambda c: c.span.start)
 
 
-# Words a title-case line leaves in lower case ('Where the Money Goes').
-SMALL_WORDS = frozenset("a an and as at but by for from in into is of on or over per the to "
-                        "up via vs with".split())
+# Words a title-case line leaves in lower case ('Where the Money Goes'); claims read
+# headlines with them too.
+SMALL_WORDS = frozenset("a an and as at but by for from in into is nor of on or over per the "
+                        "to up via vs with".split())
 WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 

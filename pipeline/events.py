@@ -356,8 +356,9 @@ class _Dates:
         return bisect.bisect_right(self.sentence_starts, token.i) - 1
 
     def sentence(self, number: int) -> Span:
-        ends = self.sentence_starts[1:] + [len(self.doc)]
-        return self.doc[self.sentence_starts[number]:ends[number]]
+        starts = self.sentence_starts
+        return self.doc[starts[number]:starts[number + 1] if number + 1 < len(starts)
+                        else len(self.doc)]
 
     def _between(self, start: int, end: int) -> range:
         return range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end))

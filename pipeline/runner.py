@@ -467,7 +467,7 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _prepare(source: Source, job: Job) -> tuple[Source, Cleaned, str | None]:
+def _prepare(source: Source, job: Job) -> Prepared:
     """The document cleaned, with its publication date: what the pipeline takes."""
     if source.error:
         raise ValueError(source.error)

@@ -84,8 +84,9 @@ class TableWriter:
             for handle in self.files.values():
                 handle.close()  # a full disk may only show here, flushing the last rows
             if self.labels.winners():
+                changed = self.labels.changed_documents()
                 for name in ID_COLUMNS:
-                    self._relabel(TABLE_BY_NAME[name])
+                    self._relabel(TABLE_BY_NAME[name], changed)
             (self.staging / "datapackage.json").write_text(
                 json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
             if self.xlsx:
@@ -102,13 +103,12 @@ class TableWriter:
             if text.name not in self.texts:
                 text.unlink()
 
-    def _relabel(self, table: Table) -> None:
+    def _relabel(self, table: Table, changed: set[str]) -> None:
         """Rewrite a staged table with the corpus vote's entity ids; every other field is
-        written back as it was, and the rows of a document whose ids all stay are copied."""
+        written back as it was, and the rows of a document not `changed` are copied."""
         path = self.staging / f"{table.name}.csv"
         relabelled = path.with_suffix(".relabelled")
         types = [c.type for c in table.columns]
-        changed = self.labels.changed_documents()
         with path.open(encoding="utf-8", newline="") as old, \
                 relabelled.open("w", encoding="utf-8", newline="") as new:
             new.write(old.readline())  # the header, with its byte order mark
@@ -148,12 +148,12 @@ class TableWriter:
 def _records(lines: Iterable[str]) -> Iterator[str]:
     """The CSV records of the lines, each with its line end: a record goes on while a
     quoted field is open (an odd number of quote marks so far)."""
-    record = ""
+    record, quotes = "", 0
     for line in lines:
-        record += line
-        if record.count('"') % 2 == 0:
+        record, quotes = record + line, quotes + line.count('"')
+        if quotes % 2 == 0:
             yield record
-            record = ""
+            record, quotes = "", 0
 
 
 def _unneutralised(text: str) -> str:

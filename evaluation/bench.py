@@ -12,6 +12,9 @@ pass can take a shortcut) and prints, from one run of each:
     output stays in the temporary folder): each function's own time goes to the stage of
     its file, and the time of the standard library and of builtins to the stage that called
     them. Compiled code (spaCy's Cython, the regex engine) counts for its Python caller.
+`--claims` measures what each claims model costs instead: one-worker extract runs with the
+textcat and with the accurate model against raw nlp.pipe in one process, and the accurate
+model's extra milliseconds per sentence.
 `--long` measures one long article instead: the peak memory and time of extracting it at
 1,000,000 characters, and the report's time per character at 10k, 100k and 1M.
 Each run is a separate process tree, sampled every 0.2 s for its memory.
@@ -99,9 +102,25 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.monotonic() - began, peak / 2**20
 
 
-def extract(corpus: Path, out: Path, workers: int, cache: bool = False) -> list[str]:
+def extract(corpus: Path, out: Path, workers: int, cache: bool = False,
+            claims: str = "textcat") -> list[str]:
     return [sys.executable, "-m", "pipeline", "extract", str(corpus), "--out", str(out),
-            "--workers", str(workers), "--quiet", *([] if cache else ["--no-cache"])]
+            "--workers", str(workers), "--quiet", "--claims", claims,
+            *([] if cache else ["--no-cache"])]
+
+
+def bench_claims(work: Path, n: int) -> None:
+    """Each claims model's cost: one worker each, so the difference is the encoder's."""
+    seconds = {model: timed(extract(work / "corpus", work / model, 1, claims=model))[0]
+               for model in ("textcat", "accurate")}
+    raw, _ = timed([sys.executable, "-c", RAW_PIPE, str(work / "textcat" / "text"), "1"])
+    sentences = sum(1 for _ in (work / "textcat" / "sentences.csv").open(encoding="utf-8")) - 1
+    for label, spent in (*seconds.items(), ("raw nlp.pipe", raw)):
+        print(f"{label:14s} {spent:7.1f} s  {n / spent:6.2f} docs/s  "
+              f"{1000 * spent / n:6.0f} ms/doc  raw nlp.pipe / this: {raw / spent:.2f}")
+    extra = seconds["accurate"] - seconds["textcat"]
+    print(f"accurate over textcat: {extra / n * 1000:.0f} ms/doc, "
+          f"{extra / sentences * 1000:.2f} ms/sentence ({sentences} sentences)")
 
 
 RAW_PIPE = """
@@ -196,6 +215,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="documents (default 1000)")
     parser.add_argument("--long", action="store_true", help="one long article instead")
+    parser.add_argument("--claims", action="store_true",
+                        help="the cost of each claims model instead")
     args = parser.parse_args()
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,6 +225,8 @@ def main() -> None:
             return bench_long(work)
         words = build_corpus(work / "corpus", n)
         print(f"corpus: {n} documents, {words:,} words")
+        if args.claims:
+            return bench_claims(work, n)
         one, mem_one = timed(extract(work / "corpus", work / "out1", 1))
         two, mem_two = timed(extract(work / "corpus", work / "out2", 2))
         clean_words = sum(len(p.read_text(encoding="utf-8").split())

@@ -18,6 +18,7 @@ import justext
 import spacy
 from spacy.language import Language
 
+from pipeline.claims import rules_for
 from pipeline.clean import Cleaned, clean
 from pipeline.consolidate import CorpusLabels
 from pipeline.entities import Entity, slug
@@ -37,9 +38,11 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def parsed(rows: list[dict], *, published: str | None = None) -> Iterator:
-    """(row, Doc) pairs for already clean texts, through the full pipeline in batches."""
-    nlp = shared_nlp(None)
+def parsed(rows: list[dict], *, published: str | None = None,
+           claims: str = "textcat") -> Iterator:
+    """(row, Doc) pairs for already clean texts, through the full pipeline (with the claims
+    classifier `claims`) in batches."""
+    nlp = shared_nlp(None, claims)
     docs = []
     for row in rows:
         doc = nlp.make_doc(row["text"])
@@ -278,15 +281,52 @@ def held_out_debates() -> list[dict]:
     return debates("held_out")
 
 
-def claims() -> list[dict]:
-    """The best-scored sentence of each debate line decides it (a line may hold two)."""
-    predictions = []
-    for row, doc in parsed(held_out_debates()):
+@functools.cache
+def debate_lines(model: str) -> tuple[tuple[str, float, bool], ...]:
+    """(id, score, is_claim) of each held-out debate line with the claims classifier
+    `model`: its best-scored sentence decides it (a line may hold two)."""
+    lines = []
+    for row, doc in parsed(held_out_debates(), claims=model):
         best = max(doc._.claims, key=lambda c: c.score, default=None)
-        claim = best is not None and best.is_claim
-        predictions.append({"id": row["id"], "label": "claim" if claim else "not_claim",
-                            "score": best.score if best else 0.0})
-    return predictions
+        lines.append((row["id"], best.score if best else 0.0, bool(best and best.is_claim)))
+    return tuple(lines)
+
+
+def claims(model: str) -> Callable[[], list[dict]]:
+    """The held-out debates cut at the debate threshold (the best F1 on the dev debates):
+    the classifier's figures on the kind of text it was trained on."""
+    def predict() -> list[dict]:
+        cut = rules_for(model)["debate_threshold"]
+        return [{"id": id_, "label": "claim" if score >= cut and score > 0 else "not_claim",
+                 "score": score} for id_, score, _ in debate_lines(model)]
+    return predict
+
+
+# Ordinary news to see how much of it the claims stage tags: the first documents of the
+# PolNeAR, GUM news and TempEval-3 development texts (40 of each, fixed, so figures compare).
+NEWS_SOURCES = ("attribution_dev.jsonl", "gum_news_ner.jsonl", "tempeval3_train.jsonl")
+NEWS_SAMPLE = 40
+
+
+def news_texts() -> list[dict]:
+    return [row for name in NEWS_SOURCES
+            for row in list(read_jsonl(DATA / name))[:NEWS_SAMPLE]]
+
+
+def at_news_threshold(model: str) -> Callable[[], dict[str, float]]:
+    """What the default cut (pipeline.claims.NEWS_THRESHOLD) gives: the share of the news
+    sentences tagged, which no gold fixes (in the debates a quarter of the lines are
+    check-worthy), and F1 on the held-out debates at that cut."""
+    def measure() -> dict[str, float]:
+        tagged = [c.is_claim for _, doc in parsed(news_texts(), claims=model)
+                  for c in doc._.claims]
+        gold = {row["id"]: row["label"] == "claim" for row in held_out_debates()}
+        lines = debate_lines(model)
+        hits = sum(claim and gold[id_] for id_, _, claim in lines)
+        predicted = sum(claim for _, _, claim in lines)
+        return {"news_tagged_share": round(sum(tagged) / len(tagged), 4),
+                "news_cut_claim_f1": round(2 * hits / (predicted + sum(gold.values())), 4)}
+    return measure
 
 
 def claims_number_baseline() -> list[dict]:
@@ -395,10 +435,16 @@ TASKS = (
     Task("attribution", "attribution_dev.jsonl", "score_attribution.py", attribution,
          ("content_f1", "content_p", "content_r", "direct_r", "source_acc", "cue_acc"),
          sample=attribution_sample, baselines={"textacy": textacy_quotations}),
-    Task("claims", "claims_dev.jsonl", "score_claims.py", claims,
+    Task("claims", "claims_dev.jsonl", "score_claims.py", claims("textcat"),
          ("claim_f1", "roc_auc"), sample=held_out_debates,
-         baselines={"contains_number": claims_number_baseline}),
+         baselines={"contains_number": claims_number_baseline},
+         extra=at_news_threshold("textcat")),
+    Task("claims_accurate", "claims_dev.jsonl", "score_claims.py", claims("accurate"),
+         ("claim_f1", "roc_auc"), sample=held_out_debates,
+         extra=at_news_threshold("accurate")),
 )
 TASK_BY_NAME = {task.name: task for task in TASKS}
 # Metrics where lower is better; every other metric must stay at or above its floor.
-LOWER_IS_BETTER = {"consistency.rate", "names_split"}
+# (names split across documents and the share of news sentences tagged as claims: their
+# floors are ceilings, so they do not creep up)
+LOWER_IS_BETTER = {"consistency.rate", "names_split", "news_tagged_share"}

@@ -1,6 +1,6 @@
 """`python -m evaluation.train_claims` (`make train-claims`): train the check-worthiness
 classifier of pipeline/claims.py; `--accurate` (the last step of
-`make train-claims-accurate`) only refits the weights and threshold of the accurate model
+`make train-claims-accurate`) only refits the weights and debate threshold of the accurate model
 (fine-tuned by evaluation/finetune_claims.py) into models/claims_rules_accurate.json.
 
 1. `python -m spacy train models/claims/config.cfg` fits a textcat on the TRAIN debates of
@@ -9,8 +9,8 @@ classifier of pipeline/claims.py; `--accurate` (the last step of
    stored, in models/claims/model.
 2. On the DEV debates, a logistic regression weighs the textcat's log-odds together with
    the transparent features of pipeline/claims.py (numbers, dates, questions, ...); its
-   weights, and the `is_claim` threshold with the best F1 there, go to
-   models/claims_rules.json.
+   weights, and the cut with the best F1 there (`debate_threshold`; news is cut at
+   pipeline.claims.NEWS_THRESHOLD), go to models/claims_rules.json.
 
 The debates are split by debate, never by sentence, so one debate's wording and topics
 never sit on both sides (evaluation/tasks.py names them); the held-out debates are only
@@ -51,14 +51,15 @@ from pipeline.resources import MODELS
 # Set by hand, not fitted: debates have no quotes and no headings.
 HAND_SET = ("quote", "fragment")
 ACCURATE_ABOUT = (
-    "Check-worthiness with the accurate model: score = logistic(bias + weights.model x the "
-    "log-odds of the fine-tuned MiniLM in models/claims/accurate + the sum of the weights of "
-    "the features it has), the features and phrases as in claims_rules.json; a claim when "
-    "score >= threshold. The encoder is fine-tuned on the 13 TRAIN debates, its checkpoint "
-    "chosen by ROC AUC on the 4 DEV debates (evaluation/finetune_claims.py); the weights and "
-    "the threshold (best F1) are fitted on the DEV debates by `python -m "
-    "evaluation.train_claims --accurate`. 'quote' and 'fragment' are set by hand, as for "
-    "the textcat.")
+    "Check-worthiness with the accurate model: score = logistic(bias + weights.model x "
+    "the log-odds of the fine-tuned MiniLM in models/claims/accurate + the sum of the "
+    "weights of the features it has), the features and phrases as in claims_rules.json; a"
+    " claim when score >= 0.5 (NEWS_THRESHOLD in pipeline/claims.py: more likely check-"
+    "worthy than not); debate_threshold is the cut with the best F1 on the dev debates. "
+    "The encoder is fine-tuned on the 13 TRAIN debates, its checkpoint chosen by ROC AUC "
+    "on the 4 DEV debates (evaluation/finetune_claims.py); the weights and "
+    "debate_threshold are fitted on the DEV debates by `python -m evaluation.train_claims"
+    " --accurate`. 'quote' and 'fragment' are set by hand, as for the textcat.")
 MODEL_FEATURE = "model"  # the textcat's log-odds, as one more weighted feature
 # The regularisation of the weights: for the accurate model chosen by leaving one dev debate
 # out at a time (mean F1 0.749 at C=0.1 against 0.723 at C=1, ROC AUC 0.922 either way).
@@ -136,10 +137,10 @@ def fit_weights(accurate: bool = False) -> None:
     rules["weights"] = weights | {n: RULES["weights"][n] for n in HAND_SET}
     scores = fit.predict_proba(np.array(rows, float))[:, 1].tolist()
     threshold, f1 = best_threshold(scores + [0.0] * len(excluded), gold + excluded)
-    rules["threshold"] = round(threshold, 3)
+    rules["debate_threshold"] = round(threshold, 3)
     name = "claims_rules_accurate.json" if accurate else "claims_rules.json"
     (MODELS / name).write_text(json.dumps(rules, indent=2) + "\n", encoding="utf-8")
-    print(f"weights {weights}\nis_claim threshold {threshold:.3f} (F1 {f1:.3f} on the dev "
+    print(f"weights {weights}\ndebate threshold {threshold:.3f} (F1 {f1:.3f} on the dev "
           f"debates; {len(excluded)} lines excluded, {sum(excluded)} of them check-worthy)")
 
 
@@ -147,7 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m evaluation.train_claims",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--accurate", action="store_true",
-                        help="refit the accurate model's weights and threshold only")
+                        help="refit the accurate model's weights and debate threshold only")
     if parser.parse_args().accurate:
         fit_weights(accurate=True)
         return

@@ -93,12 +93,13 @@ TABLES: tuple[Table, ...] = (
             START,
             END,
             ("text", "string", "The sentence."),
-            ("is_claim", "boolean", "A factual claim worth checking."),
-            ("claim_score", "number", "Check-worthiness from 0 to 1."),
+            ("is_claim", "boolean", "A factual claim worth checking: claim_score of 0.5 or more."),
+            ("claim_score", "number",
+             "Check-worthiness from 0 to 1, a probability (calibrated on debates)."),
             ("claim_type", "string", "Kind of claim: statistic, comparison, causal, prediction, "
                            "attribution, event or other."),
             ("claim_reasons", "string",
-             "The textcat's probability, then the features behind the score, strongest "
+             "The classifier's probability, then the features behind the score, strongest "
              "first, joined by ' | '."),
             ("hedged", "boolean", "Softened by may, reportedly, allegedly, ..."),
             ("citation_ids", "string", "Citations backing the sentence, joined by ' | '."),

@@ -52,3 +52,22 @@ def test_a_broken_file_gives_an_error_row_and_the_others_still_produce_rows(tmp_
     sentences = pd.read_csv(out / "sentences.csv")
     assert set(sentences["doc_id"]) == {"good"} and len(sentences) > 10
     assert (out / "text" / "good.txt").exists()
+
+
+def test_claims_accurate_is_a_choice_the_cache_keeps_apart(tmp_path):
+    """Rows cached with the textcat are not reused for --claims accurate, nor back."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_bytes((ROOT / "corpus" / "002_159aca854b71736f.txt").read_bytes())
+    out = tmp_path / "out"
+
+    def classifiers(*options: str) -> set[str]:
+        done = run("extract", str(corpus), "--out", str(out), "--quiet", *options)
+        assert done.returncode == 0, done.stderr
+        reasons = pd.read_csv(out / "sentences.csv")["claim_reasons"].dropna()
+        return {r.split()[0] for r in reasons if r.split()[0] in ("textcat", "accurate")}
+
+    assert classifiers() == {"textcat"}
+    assert classifiers("--claims", "accurate") == {"accurate"}
+    assert classifiers() == {"textcat"}
+    assert run("extract", str(corpus), "--claims", "bert").returncode == 2

@@ -90,20 +90,21 @@ def _has(text: str, kind: str) -> bool:
     return any(phrase in text for phrase in PHRASES[kind])
 
 
-def _own_line(sent: Span) -> bool:
-    """The sentence is a whole line of the text (a headline stands alone on its line)."""
-    text, end = sent.doc.text, sent.start_char + len(sent.text.rstrip())
+def _own_line(sent: Span, text: str) -> bool:
+    """The sentence is a whole line of `text`, its Doc's (a headline stands alone on its
+    line)."""
+    end = sent.start_char + len(sent.text.rstrip())
     before, after = text[:sent.start_char].rstrip(" \t"), text[end:].lstrip(" \t")
     return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
-def _heading(sent: Span, words: list) -> bool:
-    """A Markdown heading, or a line in title case (or capitals) that ends in no full stop:
-    'Illegal Drug Trade Surges in Peru'."""
-    text = sent.text.strip()
-    if text.startswith("#"):
+def _heading(sent: Span, words: list, text: str) -> bool:
+    """A Markdown heading, or a line of `text` in title case (or capitals) that ends in no
+    full stop: 'Illegal Drug Trade Surges in Peru'."""
+    line = sent.text.strip()
+    if line.startswith("#"):
         return True
-    if not _own_line(sent) or text[-1:] in ".!?:;…" or text[-2:-1] in (".", "!", "?"):
+    if not _own_line(sent, text) or line[-1:] in ".!?:;…" or line[-2:-1] in (".", "!", "?"):
         return False
     content = [t.text for t in words if t.is_alpha and t.lower_ not in SMALL_WORDS]
     return len(content) >= 2 and all(w[0].isupper() for w in content)
@@ -116,13 +117,15 @@ def _byline(sent: Span, words: list) -> bool:
             and not any(t.tag_ in FINITE for t in words))
 
 
-def features(sent: Span, quoted: bool = False) -> set[str]:
-    """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons)."""
-    words = [t for t in sent if not (t.is_punct or t.is_space)]
+def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[str]:
+    """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons).
+    `text` is the Doc's text, when the caller has it: `Doc.text` joins every token anew."""
+    tokens = list(sent)  # each pass over a Span makes its Token objects anew
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
     lower = " " + " ".join(t.lower_ for t in words) + " "
     lemmas = " " + " ".join(t.lemma_.lower() for t in words) + " "
-    labels = {t.ent_type_ for t in sent if t.ent_type_}  # sent.ents reads the whole Doc
-    subjects = {t.lower_ for t in sent if t.dep_ in ("nsubj", "nsubjpass")}
+    labels = {t.ent_type_ for t in tokens if t.ent_type_}  # sent.ents reads the whole Doc
+    subjects = {t.lower_ for t in tokens if t.dep_ in ("nsubj", "nsubjpass")}
     first = words[0] if words else None
     found = {
         "number": bool(labels & COUNTED) or any(
@@ -150,7 +153,7 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
         "quote": quoted,
         # the exclusions: no statement to check
         "verbless": not any(t.pos_ in ("VERB", "AUX") for t in words),  # also a lone '"'
-        "heading": _heading(sent, words),
+        "heading": _heading(sent, words, sent.doc.text if text is None else text),
         "timestamp": TIMESTAMP.fullmatch(sent.text.strip()) is not None,
         "byline": _byline(sent, words),
     }
@@ -332,12 +335,12 @@ class ClaimTagger:
 def _sentences(doc: Doc) -> list[tuple[Span, set[str]]]:
     """Each sentence with its features; a sentence holding a quote or statement is marked."""
     spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
-    out, i = [], 0
+    out, i, text = [], 0, doc.text
     for sent in doc.sents:
         while i < len(spans) and spans[i][1] <= sent.start_char:
             i += 1
         quoted = i < len(spans) and spans[i][0] < sent.end_char
-        out.append((sent, features(sent, quoted)))
+        out.append((sent, features(sent, quoted, text)))
     return out
 
 

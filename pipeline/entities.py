@@ -229,10 +229,11 @@ def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
             if len(piece) and _is_name(piece) and _form(piece.text) not in lex.not_names]
 
 
-def _dateline_places(found: list[_Candidate], doc: Doc) -> list[_Candidate]:
+def _dateline_places(found: list[_Candidate], doc: Doc, text: str) -> list[_Candidate]:
     """The places of a wire dateline ('LIMA, Peru (AP) —') are places whatever the model
-    said of them ('SANTIAGO' ORG): one GPE mention per part, in place of the model's."""
-    dateline = find_dateline(doc.text)
+    said of them ('SANTIAGO' ORG): one GPE mention per part, in place of the model's.
+    `text` is the Doc's (Doc.text joins every token anew)."""
+    dateline = find_dateline(text)
     if dateline is None:
         return found
     start = dateline.start("place")
@@ -295,11 +296,11 @@ def _framed_lines(text: str) -> tuple[list[range], list[range]]:
     return framed, headers
 
 
-def _confirmed(found: list[_Candidate], doc: Doc, lex: Lexicon) -> list[_Candidate]:
+def _confirmed(found: list[_Candidate], text: str, lex: Lexicon) -> list[_Candidate]:
     """Names in a headline or a table row are kept only as far as the body confirms them:
     'Peru Declares Emergency' keeps 'Peru' when the body names Peru, 'Inflation Cools' goes.
     Table header cells go. What is kept does not vote on the label; the body decides it."""
-    framed, headers = _framed_lines(doc.text)
+    framed, headers = _framed_lines(text)
     if not framed and not headers:
         return found
 
@@ -520,11 +521,12 @@ def _merge(entities: list[Entity]) -> list[Entity]:
 
 def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     """The document's entities, sorted by first mention, each with its mentions."""
-    found = _dateline_places(_found(doc, lex), doc)
+    text = doc.text
+    found = _dateline_places(_found(doc, lex), doc, text)
     taken = {t.i for cand in found for t in cand.span}
     recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
     grouper = _Grouper(lex)
-    for cand in sorted(_confirmed(found + recovered, doc, lex), key=lambda c: c.span.start):
+    for cand in sorted(_confirmed(found + recovered, text, lex), key=lambda c: c.span.start):
         grouper.add(cand)
     grouper.mark_branches()
     return _merge([_entity(g) for g in grouper.groups])

@@ -23,8 +23,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import SENT_START
+from spacy.attrs import POS, SENT_START
 from spacy.language import Language
+from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
@@ -133,7 +134,8 @@ def _has_argument(verb: Token) -> bool:
 
 
 def _trigger(token: Token, dates: _Dates, lex: Lexicon) -> list[Token]:
-    """The words of the event this token heads, or [] when it heads none."""
+    """The words of the event this token (a verb or a noun) heads, or [] when it heads
+    none."""
     if token.pos_ == "VERB" and token.dep_ not in ("amod", "compound"):
         words = _verb_words(token, lex)
         if (len(words) > 1 or token.lemma_.lower() not in lex.stop) and _has_argument(token):
@@ -452,7 +454,8 @@ def _event(words: list[Token], dates: _Dates) -> Event:
 def find_events(doc: Doc, lex: Lexicon = LEXICON) -> list[Event]:
     """Every event of a parsed Doc with doc._.entities and doc._.dates set, by position."""
     dates = _Dates(doc, lex)
-    return [_event(words, dates) for token in doc if (words := _trigger(token, dates, lex))]
+    heads = [i for i, pos in enumerate(doc.to_array([POS]).tolist()) if pos in (VERB, NOUN)]
+    return [_event(words, dates) for i in heads if (words := _trigger(doc[i], dates, lex))]
 
 
 @Language.factory("news_events", default_config={"lexicon": "event_types.json"},

@@ -6,7 +6,7 @@ pass can take a shortcut) and prints, from one run of each:
   - documents/s and words/s of the extract command with the cache off, on 1 and 2 workers;
   - the same for the raw spaCy model's nlp.pipe over the same cleaned texts, with the same
     number of processes (the floor cost), and the ratio of the two;
-  - the peak memory (all processes) at N and at 5 x N documents;
+  - the time per document and the peak memory (all processes) at N and at 5 x N documents;
   - an unchanged re-run with the cache on, against the first run that filled it;
   - where the time of a one-worker run goes, by stage, from one run under cProfile (its
     output stays in the temporary folder): each function's own time goes to the stage of
@@ -15,6 +15,8 @@ pass can take a shortcut) and prints, from one run of each:
 `--claims` measures what each claims model costs instead: one-worker extract runs with the
 textcat and with the accurate model against raw nlp.pipe in one process, and the accurate
 model's extra milliseconds per sentence.
+`--scale BIG` measures, instead, the time per document and the peak memory of 2-worker runs
+at N and at BIG documents (`make bench SCALE=20000`: at 1,000 and 20,000).
 `--long` measures one long article instead: the peak memory and time of extracting it at
 1,000,000 characters, and the report's time per character at 10k, 100k and 1M.
 Each run is a separate process tree, sampled every 0.2 s for its memory.
@@ -211,18 +213,39 @@ def profiled_stages(corpus: Path, out: Path) -> None:
         print(f"  {stage:22s} {spent:7.1f} s  {100 * spent / total:5.1f}%")
 
 
+def growth(n: int, seconds: float, peak: float, big: int, big_seconds: float,
+           big_peak: float) -> str:
+    return (f"2 workers, {n} / {big} documents: {1000 * seconds / n:.1f} / "
+            f"{1000 * big_seconds / big:.1f} ms per document "
+            f"({big_seconds / big / (seconds / n):.2f}x), peak memory {peak:.0f} / "
+            f"{big_peak:.0f} MB ({big_peak / peak:.2f}x)")
+
+
+def bench_scale(work: Path, n: int, big: int) -> None:
+    """Time per document and peak memory at n and at `big` documents, 2 workers each."""
+    runs = []
+    for size in (n, big):
+        build_corpus(work / f"corpus{size}", size)
+        runs += timed(extract(work / f"corpus{size}", work / f"out{size}", 2))
+    print(growth(n, runs[0], runs[1], big, runs[2], runs[3]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=1000, help="documents (default 1000)")
     parser.add_argument("--long", action="store_true", help="one long article instead")
     parser.add_argument("--claims", action="store_true",
                         help="the cost of each claims model instead")
+    parser.add_argument("--scale", type=int, metavar="BIG",
+                        help="time per document and memory at n and at BIG documents instead")
     args = parser.parse_args()
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.long:
             return bench_long(work)
+        if args.scale:
+            return bench_scale(work, n, args.scale)
         words = build_corpus(work / "corpus", n)
         print(f"corpus: {n} documents, {words:,} words")
         if args.claims:
@@ -243,9 +266,8 @@ def main() -> None:
         print(f"speed-up from 1 to 2 workers: {one / two:.2f}x")
         profiled_stages(work / "corpus", work / "out-profiled")
         build_corpus(work / "big", 5 * n)
-        _, mem_big = timed(extract(work / "big", work / "out3", 2))
-        print(f"peak memory, 2 workers: {mem_two:.0f} MB at {n} documents, {mem_big:.0f} MB "
-              f"at {5 * n} ({mem_big / mem_two:.2f}x); 1 worker at {n}: {mem_one:.0f} MB")
+        big, mem_big = timed(extract(work / "big", work / "out3", 2))
+        print(growth(n, two, mem_two, 5 * n, big, mem_big) + f"; 1 worker at {n}: {mem_one:.0f} MB")
         first, _ = timed(extract(work / "corpus", work / "out4", 2, cache=True))
         again, _ = timed(extract(work / "corpus", work / "out4", 2, cache=True))
         print(f"with the cache: first run {first:.1f} s, unchanged re-run {again:.1f} s "

@@ -69,9 +69,11 @@ def doc_rows(source: Source, cleaned: Cleaned, doc: Doc) -> Rows:
 
 
 def error_rows(source: Source, error: Exception | str) -> Rows:
-    """A file that failed: its documents row, with the reason, and nothing else."""
+    """A file that failed: its documents row, with the reason (a str is the message
+    itself), and nothing else."""
     rows = empty_rows()
-    message = source.error or f"{type(error).__name__}: {error}"
+    message = source.error or (error if isinstance(error, str)
+                               else f"{type(error).__name__}: {error}")
     rows["documents"].append(document_row(replace(source, error=message), None, None))
     return rows
 

@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 import multiprocessing.pool
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -29,7 +30,7 @@ from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
 from pipeline.consolidate import CorpusLabels
 from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
-from pipeline.nlp import model_name
+from pipeline.nlp import COMPONENTS, model_name
 from pipeline.outfolder import hold
 from pipeline.result import Result
 from pipeline.rows import doc_rows, error_rows
@@ -279,22 +280,32 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[P
 def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
     """Every job's rows, in input order: from the cache where it has them, else processed
     batch by batch by the chosen engine. Jobs are taken a window at a time (a few batches
-    per worker), so memory stays flat; each finished document is committed to the cache
-    at once. Identical files are marked `duplicate_of` the first one, and copies of one
-    story `near_duplicate_of` its first file (every copy keeps its rows)."""
+    per worker), so memory stays flat, and the engine is given the next window while this
+    one's documents are taken, so it never waits between windows; each finished document
+    is committed to the cache at once. Identical files are marked `duplicate_of` the first
+    one, and copies of one story `near_duplicate_of` its first file (every copy keeps its
+    rows)."""
     model = model_name(options.model)
     version = pipeline_version(model, options.claims)
     cache = Cache(options.cache) if options.cache else None
     first_with: dict[str, str] = {}
     try:
         with _Engine(options, model) as process:
-            window = options.batch_size * max(1, _workers(options)) * 4
-            for chunk in batched(jobs, window):
+            def started(chunk: list[Job]) -> tuple[list[Job], list[str], dict, Iterator[Done]]:
+                """The window's cache keys and hits, and its other jobs handed to the engine
+                (a generator's first iterable is evaluated at once: `process` starts)."""
                 keys = [job_key(version, job) for job in chunk]
                 found = {i: cache.get(k) for i, k in enumerate(keys)} if cache else {}
                 todo = [job for i, job in enumerate(chunk) if found.get(i) is None]
                 fresh = (done for batch in process(batched(todo, options.batch_size))
                          for done in batch)  # each batch as the engine finishes it
+                return chunk, keys, found, fresh
+
+            window = options.batch_size * max(1, _workers(options)) * 4
+            windows = map(started, batched(jobs, window))
+            following = next(windows, None)
+            while following is not None:
+                (chunk, keys, found, fresh), following = following, next(windows, None)
                 for i, job in enumerate(chunk):
                     if found.get(i) is not None:
                         done = Done(job.doc_id, *found[i], from_cache=True)
@@ -345,10 +356,8 @@ class _Engine:
             client = self.client = _dask_client(self.options.scheduler)
 
             def on_cluster(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
-                futures = client.map(work, list(batches), pure=False)
-                for future in futures:
-                    yield future.result()
-                    future.release()
+                futures = client.map(work, list(batches), pure=False)  # submitted now
+                return map(_released_result, futures)
             return on_cluster
         def on_workers(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
             batches = list(batches)
@@ -357,15 +366,26 @@ class _Engine:
             workers = _workers(self.options)
             if self.pool is None:
                 self.pool = _worker_pool(workers, self.model, self.options.claims)
-            if workers >= (os.cpu_count() or 1):  # no core to spare: the workers clean too
+            if workers >= (os.cpu_count() or 1):  # no core to spare: the workers do it all
                 return self.pool.imap(work, batches)
-            # a core to spare: the pool's feeder thread reads and cleans the next batches
-            # here, in the parent, while the workers run the model on the ones before
-            # (measured: one worker 7% faster; with every core a worker, 2.5% slower)
-            return self.pool.imap(functools.partial(annotate_batch, model=self.model,
-                                                    claims=self.options.claims),
-                                  map(prepare_batch, batches))
+            return self._beside(batches)
         return on_workers
+
+    def _beside(self, batches: list[list[Job]]) -> Iterator[list[Done]]:
+        """With a core to spare, the workers run the statistical model only: the pool's
+        feeder thread reads and cleans the next batches here, in the parent, and the parent
+        runs our components and builds the rows of the Docs the workers send back, so the
+        model never waits for Python (with every core a worker, the workers do it all:
+        the parent's share then slowed them down)."""
+        sent: deque[list[Prepared | Done]] = deque()  # prepared here, parsed by a worker
+
+        def texts(batch: list[Job]) -> list[tuple[str, str, str | None]]:
+            sent.append(prepare_batch(batch))
+            return _texts(sent[-1])
+
+        parse = functools.partial(parse_batch, model=self.model, claims=self.options.claims)
+        return (finish_batch(sent.popleft(), parsed, self.model, self.options.claims)
+                for parsed in self.pool.imap(parse, map(texts, batches)))
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
@@ -376,6 +396,13 @@ class _Engine:
             self.pool.join()
         if self.client is not None:
             self.client.close()
+
+
+def _released_result(future):
+    """A Dask future's value; the cluster may forget it then."""
+    value = future.result()
+    future.release()
+    return value
 
 
 def _dask_client(scheduler: str | None):
@@ -422,8 +449,8 @@ Prepared = tuple[Source, Cleaned, str | None]  # a document read and cleaned, it
 def process_batch(jobs: list[Job], model: str | None = None,
                   claims: str = "textcat") -> list[Done]:
     """Every stage over a batch of jobs: each document's rows and cleaned text. The one
-    function the in-process and cluster engines run; worker processes run its second half
-    (`annotate_batch`) while the parent prepares the next batch."""
+    function the in-process and cluster engines run; with a core to spare, worker
+    processes run its model alone (`parse_batch`) and the parent the rest."""
     return annotate_batch(prepare_batch(jobs), model, claims)
 
 
@@ -443,13 +470,41 @@ def prepare_batch(jobs: list[Job]) -> list[Prepared | Done]:
 def annotate_batch(prepared: list[Prepared | Done], model: str | None = None,
                    claims: str = "textcat") -> list[Done]:
     """The model, our components and row building over a prepared batch, in order."""
+    return _done(prepared, _pipe(shared_nlp(model, claims), _texts(prepared)))
+
+
+def parse_batch(texts: list[tuple[str, str, str | None]], model: str | None = None,
+                claims: str = "textcat") -> list[bytes | str]:
+    """The statistical model alone over a batch of (text, doc_id, published): each Doc as
+    bytes (`Doc.to_bytes`), or why it failed, for `finish_batch` to take on."""
     nlp = shared_nlp(model, claims)
-    ready = [item for item in prepared if not isinstance(item, Done)]
-    docs = _pipe(nlp, [(cleaned.text, source.doc_id, published)
-                       for source, cleaned, published in ready])
+    with nlp.select_pipes(disable=[name for name in COMPONENTS if name in nlp.pipe_names]):
+        return [f"{type(doc).__name__}: {doc}" if isinstance(doc, Exception) else doc.to_bytes()
+                for doc in _pipe(nlp, texts)]
+
+
+def finish_batch(prepared: list[Prepared | Done], parsed: list[bytes | str],
+                 model: str | None = None, claims: str = "textcat") -> list[Done]:
+    """Our components and row building over the Docs `parse_batch` made of a prepared
+    batch: the same rows as `annotate_batch` gives."""
+    return _done(prepared, _components(shared_nlp(model, claims), parsed))
+
+
+def _texts(prepared: list[Prepared | Done]) -> list[tuple[str, str, str | None]]:
+    """What the pipeline takes of each prepared document: its cleaned text, id and date."""
+    return [(cleaned.text, source.doc_id, published)
+            for source, cleaned, published in _ready(prepared)]
+
+
+def _ready(prepared: list[Prepared | Done]) -> list[Prepared]:
+    return [item for item in prepared if not isinstance(item, Done)]
+
+
+def _done(prepared: list[Prepared | Done], docs: Iterable[Doc | Exception | str]) -> list[Done]:
+    """Each prepared document's rows from its finished Doc (or why it failed), in order."""
     done: dict[str, Done] = {}
-    for (source, cleaned, _), doc in zip(ready, docs):
-        if isinstance(doc, Exception):
+    for (source, cleaned, _), doc in zip(_ready(prepared), docs):
+        if not isinstance(doc, Doc):
             done[source.doc_id] = Done(source.doc_id, error_rows(source, doc), None)
             continue
         try:
@@ -508,6 +563,30 @@ def _pipe(nlp: Language, texts: list[tuple[str, str, str | None]]
             yield nlp_stage.annotate(nlp, *item)
         except Exception as error:  # noqa: BLE001
             yield error
+
+
+def _components(nlp: Language, parsed: list[bytes | str]) -> list[Doc | str]:
+    """Our components over Docs the model made (as bytes; a str says why one failed), the
+    batch together; if the batch fails, each Doc alone, so only the one at fault is lost."""
+    ours = [name for name in COMPONENTS if name in nlp.component_names]
+    with nlp.select_pipes(enable=ours):
+        try:
+            finished = iter(list(nlp.pipe(Doc(nlp.vocab).from_bytes(item)
+                                          for item in parsed if isinstance(item, bytes))))
+        except Exception:  # noqa: BLE001
+            finished = None
+        out: list[Doc | str] = []
+        for item in parsed:
+            if isinstance(item, str):
+                out.append(item)
+            elif finished is not None:
+                out.append(next(finished))
+            else:
+                try:
+                    out.append(nlp(Doc(nlp.vocab).from_bytes(item)))
+                except Exception as error:  # noqa: BLE001
+                    out.append(f"{type(error).__name__}: {error}")
+        return out
 
 
 def _add(rows: Rows, more: Rows) -> None:

@@ -15,7 +15,14 @@ import pytest
 
 import pipeline
 from pipeline.outfolder import LOCK_FILE
-from pipeline.runner import extract_to
+from pipeline.runner import (
+    annotate_batch,
+    corpus_jobs,
+    extract_to,
+    finish_batch,
+    parse_batch,
+    prepare_batch,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -81,6 +88,25 @@ def serial(four):
 
 def test_two_worker_processes_give_the_serial_tables(four, serial):
     assert_same_results(pipeline.extract(four, batch_size=1, workers=2), serial)
+
+
+def test_one_worker_beside_the_parent_gives_the_serial_tables(four, serial):
+    """On two cores one worker runs the model alone and the parent the rest
+    (`parse_batch`, then `finish_batch` on the Docs as bytes)."""
+    assert_same_results(pipeline.extract(four, batch_size=1, workers=1), serial)
+
+
+def test_a_doc_the_parent_cannot_finish_is_an_error_row_and_its_batch_goes_on(four):
+    prepared = prepare_batch(list(corpus_jobs(four)))
+    parsed = parse_batch([(cleaned.text, source.doc_id, published)
+                          for source, cleaned, published in prepared])
+    parsed[1] = parsed[1][:200]  # cut short on its way back from the worker
+    finished, whole = finish_batch(prepared, parsed), annotate_batch(prepared)
+
+    assert [d.doc_id for d in finished] == [d.doc_id for d in whole]
+    assert finished[1].text is None and finished[1].rows["documents"][0]["status"] == "error"
+    for i in (0, 2, 3):
+        assert finished[i].rows == whole[i].rows and finished[i].text == whole[i].text
 
 
 def test_a_dask_cluster_gives_the_local_tables(four, serial):

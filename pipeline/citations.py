@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.entities import Mention, entity_for_span
+from pipeline.records import doc_text
 from pipeline.references import Citation
 from pipeline.resources import LexiconRules, entries, read_lines
 
@@ -117,7 +118,7 @@ class Speakers:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token each time: read it once
+        self.text = doc_text(doc)
         mentions = [replace(m, label=e.label) for e in doc._.entities for m in e.mentions]
         self.mentions = sorted((m for m in mentions if m.label in SPEAKER_LABELS),
                                key=lambda m: (m.start, m.end))

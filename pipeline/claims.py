@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from pipeline.entities import SMALL_WORDS
-from pipeline.records import record
+from pipeline.records import doc_text, record
 from pipeline.resources import HEDGES, MODELS, read_json
 
 MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
@@ -154,7 +154,7 @@ def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[s
         "quote": quoted,
         # the exclusions: no statement to check
         "verbless": not any(t.pos_ in ("VERB", "AUX") for t in words),  # also a lone '"'
-        "heading": _heading(sent, words, sent.doc.text if text is None else text),
+        "heading": _heading(sent, words, doc_text(sent.doc) if text is None else text),
         "timestamp": TIMESTAMP.fullmatch(sent.text.strip()) is not None,
         "byline": _byline(sent, words),
     }
@@ -336,7 +336,7 @@ class ClaimTagger:
 def _sentences(doc: Doc) -> list[tuple[Span, set[str]]]:
     """Each sentence with its features; a sentence holding a quote or statement is marked."""
     spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
-    out, i, text = [], 0, doc.text
+    out, i, text = [], 0, doc_text(doc)
     for sent in doc.sents:
         while i < len(spans) and spans[i][1] <= sent.start_char:
             i += 1

@@ -181,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except tuple(FAILURES) as error:
         print(f"error: {error}", file=sys.stderr)
         return next(code for kind, code in FAILURES.items() if isinstance(error, kind))
-    failed = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    failed = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False,
+                         usecols=["path", "status", "error"])
     for row in failed[failed["status"] == "error"].itertuples():
         print(f"failed: {row.path}: {row.error}", file=sys.stderr)
     if not args.quiet:

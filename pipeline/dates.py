@@ -14,7 +14,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.records import record
+from pipeline.records import doc_text, record
 from pipeline.temporal import FINDER, LEX, Value, normalise
 
 COUNTED = frozenset(LEX["counted"])
@@ -103,7 +103,7 @@ def _candidates(doc: Doc, published: date | None) -> list[Span]:
         value = normalise(ent.text, published) if ent.label_ in ("DATE", "TIME") else None
         if value is not None:  # not an age or a number
             spans += [ent] if value.value else [ent, *_pieces(ent)]
-    for match in FINDER.finditer(doc.text):
+    for match in FINDER.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         spans += [span] if span is not None else []
     scored = {}

@@ -99,17 +99,23 @@ def summary(result: Result) -> str:
     >>> summary(pipeline.extract("corpus/"))
     """
     documents = result.documents
-    failed = documents[documents["status"] == "error"]
-    names = "".join(f"<th>{name}</th>" for name in result.tables())
-    counts = "".join(f"<td>{len(table):,}</td>" for table in result.tables().values())
+    return summary_of({name: len(table) for name, table in result.tables().items()},
+                      documents[documents["status"] == "error"])
+
+
+def summary_of(counts: dict[str, int], failed: pd.DataFrame) -> str:
+    """`summary` from the rows of every table (`documents` first) and the documents rows of
+    the ones that failed: what a run of any size is read down to."""
+    names = "".join(f"<th>{name}</th>" for name in counts)
+    cells = "".join(f"<td>{count:,}</td>" for count in counts.values())
     errors = "".join(f"<tr><td>{escaped(row.doc_id)}</td><td>{escaped(row.path)}</td>"
                      f"<td>{escaped(row.error)}</td></tr>" for row in failed.itertuples())
     if errors:
         errors = (f"<table><tr><th>failed document</th><th>path</th><th>error</th></tr>"
                   f"{errors}</table>")
-    return (f'<div class="summary"><p><b>{len(documents):,} documents</b>: '
-            f"{len(documents) - len(failed):,} processed, {len(failed):,} failed</p>"
-            f"<table><tr><th>rows of</th>{names}</tr><tr><td></td>{counts}</tr></table>"
+    return (f'<div class="summary"><p><b>{counts["documents"]:,} documents</b>: '
+            f"{counts['documents'] - len(failed):,} processed, {len(failed):,} failed</p>"
+            f"<table><tr><th>rows of</th>{names}</tr><tr><td></td>{cells}</tr></table>"
             f"{errors}</div>")
 
 

@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.clean import find_dateline
-from pipeline.records import record
+from pipeline.records import doc_text, record
 from pipeline.resources import MODELS, LexiconRules
 
 
@@ -521,7 +521,7 @@ def _merge(entities: list[Entity]) -> list[Entity]:
 
 def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     """The document's entities, sorted by first mention, each with its mentions."""
-    text = doc.text
+    text = doc_text(doc)
     found = _dateline_places(_found(doc, lex), doc, text)
     taken = {t.i for cand in found for t in cand.span}
     recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import PLACE_LABELS, mention_of, mentions_by_token
-from pipeline.records import record
+from pipeline.records import doc_text, record
 from pipeline.resources import HEDGES, MODELS, LexiconRules
 
 SUBJECT, PASSIVE_SUBJECT, OBJECT = {"nsubj", "csubj"}, {"nsubjpass", "csubjpass"}, {"dobj"}
@@ -348,7 +348,7 @@ class _Dates:
         # 'fell for the first time since August': a bound, not when the event was
         self.bounds = {i for i, root in enumerate(self.roots)
                        if doc[root].dep_ == "pobj" and doc[root].head.lower_ in BOUNDS}
-        self.paragraphs = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(doc.text)]
+        self.paragraphs = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(doc_text(doc))]
         # found once, from the array: Token.sent walks the Doc, Doc.sents builds every Span
         starts = doc.to_array([SENT_START]).tolist()
         self.sentence_starts = [0] + [i for i, start in enumerate(starts) if start == 1 and i]

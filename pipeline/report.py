@@ -1,9 +1,11 @@
 """The report: one self-contained HTML page over a run's tables, for reading a run without
 a spreadsheet. The summary (documents, failures, rows per table), a timeline of the events,
-the entities found most across the corpus, then every document, folded (a page of a
-thousand documents stays quick to open), with its cleaned text highlighted as `Result.show`
-highlights it and its citations listed. Nothing is fetched from the network (the style is
-inline, the chart a PNG inside the page) and every piece of article text is escaped.
+the entities found most across the corpus, then the first DOCUMENTS_SHOWN documents, folded,
+with their cleaned text highlighted as `Result.show` highlights it and their citations
+listed. The tables are read a chunk at a time and only what the page shows is kept
+(`Overview`), so drawing the page of a run of any size takes the memory of a thousand
+documents. Nothing is fetched from the network (the style is inline, the chart a PNG inside
+the page) and every piece of article text is escaped.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import hashlib
 import io
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,11 +23,14 @@ from matplotlib.figure import Figure
 from pipeline import display, schema
 from pipeline import result as result_module
 from pipeline.cache import files_digest
-from pipeline.display import escaped, highlight, summary
-from pipeline.result import Result
+from pipeline.display import escaped, highlight, summary_of
+from pipeline.result import Result, frame, read_table, read_texts
+from pipeline.schema import TABLES
 
 REPORT_FILE = "report.html"  # in the output folder
 TOP_ENTITIES = 15
+DOCUMENTS_SHOWN = 1000  # documents drawn in full; every one is in the tables and text/
+CHUNK_ROWS = 20_000  # rows of a table read at a time
 MADE_FROM = '<meta name="made-from" content="{}">'  # what the page shows, as a digest
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{meta}
@@ -86,11 +92,64 @@ def write(out: str | Path) -> Path:
                 return path
     partial = path.with_name(f".{REPORT_FILE}.partial")  # never a half-written page
     try:
-        partial.write_text(render(Result.read_csv(out), meta=meta), encoding="utf-8")
+        partial.write_text(draw(Overview.read(out), meta), encoding="utf-8")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)  # a full disk leaves no part of a page behind
     return path
+
+
+@dataclass
+class Overview:
+    """What the page shows of a run, whatever its size: the rows of every table, the failed
+    documents, the dated events as distinct (type, start, end) with how many share them,
+    the documents and mentions of every entity, and the first `shown` documents whole."""
+
+    counts: dict[str, int]
+    failed: pd.DataFrame  # rows of the documents table
+    events: int  # in all, dated or not
+    dated: pd.DataFrame  # event_type, start, end, n (see `_dated`)
+    entities: pd.DataFrame  # entity_id, name, label, documents, mentions (see `_counted`)
+    shown: Result
+
+    @classmethod
+    def of(cls, result: Result, shown: int = DOCUMENTS_SHOWN) -> Overview:
+        """The overview of a result in memory."""
+        first = result.documents["doc_id"].head(shown)
+        tables = {name: table[table["doc_id"].isin(first)]
+                  for name, table in result.tables().items()}
+        documents = result.documents
+        return cls({name: len(table) for name, table in result.tables().items()},
+                   documents[documents["status"] == "error"], len(result.events),
+                   _dated(result.events), _counted(result.entities),
+                   Result(**tables, texts={d: result.texts[d] for d in first
+                                           if d in result.texts}))
+
+    @classmethod
+    def read(cls, folder: Path, shown: int = DOCUMENTS_SHOWN) -> Overview:
+        """The overview of the tables a run wrote to `folder`, each read once, a chunk at a
+        time (the documents table first: it says which documents are shown)."""
+        counts, kept, first = {}, {}, set()
+        failed, dated, entities = [], [], None
+        for table in TABLES:
+            counts[table.name], parts = 0, []
+            for part in read_table(folder, table, CHUNK_ROWS):
+                counts[table.name] += len(part)
+                if table.name == "documents":
+                    first.update(part["doc_id"].head(shown - len(first)))
+                    failed.append(part[part["status"] == "error"])
+                elif table.name == "events":
+                    dated.append(_dated(part))
+                elif table.name == "entities":
+                    counted = _counted(part)
+                    entities = counted if entities is None else _merged(
+                        pd.concat([entities, counted]))
+                parts.append(part[part["doc_id"].isin(first)])
+            kept[table.name] = pd.concat(parts, ignore_index=True) if parts else frame(table, [])
+        return cls(counts, pd.concat(failed) if failed else kept["documents"].head(0),
+                   counts["events"], _merged_dated(dated) if dated else _dated(kept["events"]),
+                   _counted(kept["entities"]) if entities is None else entities,
+                   Result(**kept, texts=read_texts(folder, kept["documents"])))
 
 
 def render(result: Result, *, meta: str = "") -> str:
@@ -98,12 +157,17 @@ def render(result: Result, *, meta: str = "") -> str:
 
     >>> Path("report.html").write_text(render(pipeline.extract("corpus/")), encoding="utf-8")
     """
+    return draw(Overview.of(result), meta)
+
+
+def draw(overview: Overview, meta: str = "") -> str:
+    """The report page of an overview (`Overview.of`, `Overview.read`), as HTML."""
     body = "".join([
-        f'<h2 id="summary">Summary</h2>{summary(result)}',
+        f'<h2 id="summary">Summary</h2>{summary_of(overview.counts, overview.failed)}',
         f'<div class="overview"><section><h2 id="timeline">Timeline</h2>'
-        f'{_timeline(result.events)}</section><section><h2 id="entities">Top entities</h2>'
-        f"{_entities(result.entities)}</section></div>",
-        f'<h2 id="documents">Documents</h2>{_documents(result)}',
+        f"{_timeline(overview.dated, overview.events)}</section><section>"
+        f'<h2 id="entities">Top entities</h2>{_entities(_top(overview.entities))}</section>'
+        f'</div><h2 id="documents">Documents</h2>{_documents(overview)}',
     ])
     return PAGE.format(meta=meta, style=STYLE, body=body)
 
@@ -115,11 +179,27 @@ def top_entities(entities: pd.DataFrame, n: int = TOP_ENTITIES) -> pd.DataFrame:
 
     >>> top_entities(result.entities, 10)
     """
-    found = entities.groupby("entity_id", as_index=False).agg(
+    return _top(_counted(entities), n)
+
+
+def _counted(entities: pd.DataFrame) -> pd.DataFrame:
+    """Each entity's name and label (as in its first row), documents and mentions."""
+    return entities.groupby("entity_id", as_index=False, sort=False).agg(
         name=("name", "first"), label=("label", "first"),
         documents=("doc_id", "nunique"), mentions=("n_mentions", "sum"))
-    return found.sort_values(["documents", "mentions", "entity_id"],
-                             ascending=[False, False, True]).head(n).reset_index(drop=True)
+
+
+def _merged(counted: pd.DataFrame) -> pd.DataFrame:
+    """`_counted` of parts of the entities table, added up (a document's entity is one row,
+    so no document is counted in two parts)."""
+    return counted.groupby("entity_id", as_index=False, sort=False).agg(
+        name=("name", "first"), label=("label", "first"),
+        documents=("documents", "sum"), mentions=("mentions", "sum"))
+
+
+def _top(counted: pd.DataFrame, n: int = TOP_ENTITIES) -> pd.DataFrame:
+    return counted.sort_values(["documents", "mentions", "entity_id"],
+                               ascending=[False, False, True]).head(n).reset_index(drop=True)
 
 
 def timeline(events: pd.DataFrame) -> Figure | None:
@@ -130,10 +210,13 @@ def timeline(events: pd.DataFrame) -> Figure | None:
 
     >>> timeline(result.events).savefig("timeline.png")
     """
-    dated = _dated(events)
+    return _chart(_dated(events))
+
+
+def _chart(dated: pd.DataFrame) -> Figure | None:
     if dated.empty:
         return None
-    types = dated["event_type"].value_counts(ascending=True, sort=True).index
+    types = dated.groupby("event_type")["n"].sum().sort_values(kind="stable").index
     row = dated["event_type"].map({name: i for i, name in enumerate(types)})
     end = dated["end"] + pd.Timedelta(days=1)
     figure = Figure(figsize=(6.5, 1.2 + 0.3 * len(types)), layout="constrained")
@@ -149,30 +232,37 @@ def timeline(events: pd.DataFrame) -> Figure | None:
 
 
 def _dated(events: pd.DataFrame) -> pd.DataFrame:
-    """The events with a calendar date that are not negated, with `start` and `end` as
-    timestamps (a date pandas cannot hold, before 1677, is dropped)."""
+    """The events with a calendar date that are not negated, as distinct (event_type,
+    start, end) timestamps with `n`, how many events share them (one dot on the chart); a
+    date pandas cannot hold, before 1677, is dropped."""
     dated = events.assign(start=pd.to_datetime(events["date_start"], errors="coerce"),
                           end=pd.to_datetime(events["date_end"], errors="coerce"))
-    return dated[dated["start"].notna() & ~dated["negated"].fillna(False)].assign(
+    dated = dated[dated["start"].notna() & ~dated["negated"].fillna(False)].assign(
         end=lambda df: df["end"].fillna(df["start"]))
+    return dated.groupby(["event_type", "start", "end"], as_index=False).size().rename(
+        columns={"size": "n"})
 
 
-def _timeline(events: pd.DataFrame) -> str:
-    figure = timeline(events)
+def _merged_dated(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """`_dated` of parts of the events table, added up."""
+    return pd.concat(parts).groupby(["event_type", "start", "end"], as_index=False)["n"].sum()
+
+
+def _timeline(dated: pd.DataFrame, events: int) -> str:
+    figure = _chart(dated)
     if figure is None:
         return '<p class="muted">No event has a date.</p>'
     png = io.BytesIO()
     figure.savefig(png, format="png", dpi=100, metadata={"Software": None})
     encoded = base64.b64encode(png.getvalue()).decode("ascii")
-    shown = len(_dated(events))
+    shown = int(dated["n"].sum())
     return (f'<img alt="timeline of {shown} dated events" src="data:image/png;base64,'
-            f'{encoded}"><p class="muted">{shown:,} of {len(events):,} events have a date '
+            f'{encoded}"><p class="muted">{shown:,} of {events:,} events have a date '
             "and are not negated. Each is a dot at the middle of its date, over a bar of the "
             "days the date covers when they are more than one (a year, a decade).</p>")
 
 
-def _entities(entities: pd.DataFrame) -> str:
-    top = top_entities(entities)
+def _entities(top: pd.DataFrame) -> str:
     if top.empty:
         return '<p class="muted">No entities.</p>'
     widest = top["mentions"].max()
@@ -185,10 +275,12 @@ def _entities(entities: pd.DataFrame) -> str:
             f"</tr>{rows}</table>")
 
 
-def _documents(result: Result) -> str:
-    """A folded section per document, in the documents table's order, the first open.
-    Each table's rows are split by document in one pass (a DataFrame per document would
-    cost a thousand times pandas' per-call overhead on a thousand documents)."""
+def _documents(overview: Overview) -> str:
+    """A folded section per shown document, in the documents table's order, the first open,
+    and how many are not shown. Each table's rows are split by document in one pass (a
+    DataFrame per document would cost a thousand times pandas' per-call overhead on a
+    thousand documents)."""
+    result = overview.shown
     by_doc: dict[str, dict[str, list]] = {}
     for name, table in result.tables().items():
         for row in table.astype(object).itertuples(index=False):  # pandas' string arrays
@@ -201,7 +293,10 @@ def _documents(result: Result) -> str:
                 else _document(doc, own, result.texts[doc.doc_id]))
         sections.append(f'<details id="doc-{escaped(doc.doc_id)}"{" open" * (number == 0)}>'
                         f"<summary>{_heading(doc, own)}</summary><div>{body}</div></details>")
-    return LEGEND + "".join(sections)
+    rest = overview.counts["documents"] - len(result.documents)
+    more = (f'<p class="muted">The first {len(result.documents):,} documents are shown; the '
+            f"other {rest:,} are in the tables and in text/.</p>" if rest else "")
+    return LEGEND + more + "".join(sections)
 
 
 def _heading(doc, own: dict[str, list]) -> str:

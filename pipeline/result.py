@@ -4,7 +4,8 @@ reads back. Jupyter shows one through the view in display.py.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,20 +106,37 @@ class Result:
 
         >>> result = Result.read_csv("outputs/")
         """
-        folder, frames = Path(folder), {}
-        for table in TABLES:
-            df = pd.read_csv(folder / f"{table.name}.csv", encoding="utf-8-sig",
-                             keep_default_na=False, na_values=[""], true_values=["TRUE"],
-                             false_values=["FALSE"], dtype={
-                                 c.name: PANDAS_TYPES.get(c.type, "string") for c in table.columns})
-            for column in (c.name for c in table.columns if c.type == "string"):
-                cells, rest = df[column], df[column].str[1:]
-                neutralised = cells.str.startswith("'") & rest.str.startswith(FORMULA_STARTS)
-                df[column] = rest.where(neutralised.fillna(False), cells)
-            frames[table.name] = df
-        processed = frames["documents"].loc[frames["documents"]["status"] == "ok", "doc_id"]
-        texts = {doc_id: (folder / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
-                 for doc_id in processed}
-        return cls(**frames, texts=texts)
+        frames = {table.name: next(read_table(Path(folder), table)) for table in TABLES}
+        return cls(**frames, texts=read_texts(Path(folder), frames["documents"]))
 
 
+def read_texts(folder: Path, documents: pd.DataFrame) -> dict[str, str]:
+    """The cleaned texts (`folder/text/`) of the documents (rows of the documents table)
+    that were processed."""
+    processed = documents.loc[documents["status"] == "ok", "doc_id"]
+    return {doc_id: (folder / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
+            for doc_id in processed}
+
+
+def read_table(folder: Path, table: Table, chunk_rows: int | None = None
+               ) -> Iterator[pd.DataFrame]:
+    """One table that `to_csv` wrote, typed, whole or `chunk_rows` rows at a time."""
+    read = functools.partial(
+        pd.read_csv, folder / f"{table.name}.csv", encoding="utf-8-sig", keep_default_na=False,
+        na_values=[""], true_values=["TRUE"], false_values=["FALSE"],
+        dtype={c.name: PANDAS_TYPES.get(c.type, "string") for c in table.columns})
+    if chunk_rows is None:
+        yield _restored(read(), table)
+        return
+    with read(chunksize=chunk_rows) as chunks:
+        for df in chunks:
+            yield _restored(df, table)
+
+
+def _restored(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Cells as they were before the writer neutralised formula-like ones."""
+    for column in (c.name for c in table.columns if c.type == "string"):
+        cells, rest = df[column], df[column].str[1:]
+        neutralised = cells.str.startswith("'") & rest.str.startswith(FORMULA_STARTS)
+        df[column] = rest.where(neutralised.fillna(False), cells)
+    return df

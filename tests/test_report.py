@@ -140,3 +140,26 @@ def test_a_mark_across_the_end_of_a_claim_keeps_the_text_whole():
                       [row(0, 16, is_claim=True, claim_score=0.9), row(17, 30, is_claim=False)])
     assert '<mark class="claim">Ann met </mark><mark class="PERSON claim"' in shown
     assert html.unescape(re.sub(r"<[^>]+>", "", shown)) == text
+
+
+def test_a_run_read_a_chunk_at_a_time_gives_the_overview_of_the_whole_tables(
+        tmp_path, corpus_result, monkeypatch):
+    corpus_result.to_csv(tmp_path)
+    monkeypatch.setattr(report, "CHUNK_ROWS", 7)  # every table in several parts
+    read, whole = report.Overview.read(tmp_path, shown=1), report.Overview.of(corpus_result)
+
+    assert read.counts == whole.counts and read.counts["mentions"] > 7
+    for name in ("entities", "dated"):
+        pd.testing.assert_frame_equal(
+            getattr(read, name).sort_values(list(getattr(read, name).columns[:3]))
+            .reset_index(drop=True),
+            getattr(whole, name).sort_values(list(getattr(whole, name).columns[:3]))
+            .reset_index(drop=True), obj=name)
+    first = corpus_result.documents["doc_id"].iloc[0]
+    assert list(read.shown.documents["doc_id"]) == [first]
+    assert set(read.shown.mentions["doc_id"]) == {first} and list(read.shown.texts) == [first]
+
+    page = report.draw(read)
+    assert page.count("<details") == 1
+    assert "The first 1 documents are shown; the other 1 are in the tables and in text/." in page
+    assert report.top_entities(corpus_result.entities).iloc[0]["name"] in page

@@ -51,7 +51,8 @@ CLAIM_LABEL = "CLAIM"
 RULES = read_json("claims_rules.json")
 NEWS_THRESHOLD = 0.5  # the default cut: more likely check-worthy than not (see above)
 CLAIM_MODELS = ("textcat", "accurate")
-PHRASES = {kind: tuple(f" {p} " for p in phrases)
+# each kind's phrases as one pattern: ' the biggest ' in a sentence's spaced words
+PHRASES = {kind: re.compile("|".join(re.escape(f" {p} ") for p in phrases))
            for kind, phrases in (RULES["phrases"] | {"hedge": sorted(HEDGES)}).items()}
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}
@@ -88,39 +89,41 @@ if not Doc.has_extension("claims"):
 
 
 def _has(text: str, kind: str) -> bool:
-    return any(phrase in text for phrase in PHRASES[kind])
+    return PHRASES[kind].search(text) is not None
 
 
-def _own_line(sent: Span, text: str) -> bool:
-    """The sentence is a whole line of `text`, its Doc's (a headline stands alone on its
-    line)."""
-    end = sent.start_char + len(sent.text.rstrip())
+def _own_line(sent: Span, said: str, text: str) -> bool:
+    """The sentence (`said` is its text) is a whole line of `text`, its Doc's (a headline
+    stands alone on its line)."""
+    end = sent.start_char + len(said.rstrip())
     before, after = text[:sent.start_char].rstrip(" \t"), text[end:].lstrip(" \t")
     return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
-def _heading(sent: Span, words: list, text: str) -> bool:
+def _heading(sent: Span, said: str, words: list, text: str) -> bool:
     """A Markdown heading, or a line of `text` in title case (or capitals) that ends in no
     full stop: 'Illegal Drug Trade Surges in Peru'."""
-    line = sent.text.strip()
+    line = said.strip()
     if line.startswith("#"):
         return True
-    if not _own_line(sent, text) or line[-1:] in ".!?:;…" or line[-2:-1] in (".", "!", "?"):
+    if not _own_line(sent, said, text) or line[-1:] in ".!?:;…" or line[-2:-1] in (".", "!", "?"):
         return False
     content = [t.text for t in words if t.is_alpha and t.lower_ not in SMALL_WORDS]
     return len(content) >= 2 and all(w[0].isupper() for w in content)
 
 
-def _byline(sent: Span, words: list) -> bool:
+def _byline(said: str, words: list) -> bool:
     """'By Jane Smith', 'Reporting by Jane Smith; Editing by John Doe': a short credit line
     with no finite verb ('By Tuesday the army had withdrawn' has one)."""
-    return (BYLINE.match(sent.text.strip()) is not None and len(words) <= BYLINE_WORDS
+    return (BYLINE.match(said.strip()) is not None and len(words) <= BYLINE_WORDS
             and not any(t.tag_ in FINITE for t in words))
 
 
 def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[str]:
     """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons).
-    `text` is the Doc's text, when the caller has it: `Doc.text` joins every token anew."""
+    `text` is the Doc's text, when the caller has it."""
+    text = doc_text(sent.doc) if text is None else text
+    said = text[sent.start_char:sent.end_char]  # Span.text joins its tokens anew each time
     tokens = list(sent)  # each pass over a Span makes its Token objects anew
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
     lower = " " + " ".join(t.lower_ for t in words) + " "
@@ -143,7 +146,7 @@ def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[s
                                                for c in t.children) for t in words),
         "third_person": bool(subjects) and not subjects & SPEAKERS,
         "hedge": _has(lower, "hedge"),
-        "question": sent.text.rstrip().endswith("?"),
+        "question": said.rstrip().endswith("?"),
         "speaker_opinion": bool(subjects & SPEAKERS) and any(
             t.lemma_.lower() in RULES["phrases"]["opinion"] and any(
                 c.lower_ in SPEAKERS and c.dep_ == "nsubj" for c in t.children) for t in words),
@@ -154,9 +157,9 @@ def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[s
         "quote": quoted,
         # the exclusions: no statement to check
         "verbless": not any(t.pos_ in ("VERB", "AUX") for t in words),  # also a lone '"'
-        "heading": _heading(sent, words, doc_text(sent.doc) if text is None else text),
-        "timestamp": TIMESTAMP.fullmatch(sent.text.strip()) is not None,
-        "byline": _byline(sent, words),
+        "heading": _heading(sent, said, words, text),
+        "timestamp": TIMESTAMP.fullmatch(said.strip()) is not None,
+        "byline": _byline(said, words),
     }
     return {name for name, fired in found.items() if fired}
 
@@ -187,8 +190,9 @@ def model_scores(textcat: TextCategorizer, sentences: list[Doc]) -> list[float]:
 def sentence_doc(sent: Span) -> Doc:
     """The sentence as the textcat reads it: its words and their token vectors (lighter
     than `Span.as_doc()`, which copies every annotation)."""
-    doc = Doc(sent.doc.vocab, words=[t.text for t in sent],
-              spaces=[bool(t.whitespace_) for t in sent])
+    tokens = list(sent)
+    doc = Doc(sent.doc.vocab, words=[t.text for t in tokens],
+              spaces=[bool(t.whitespace_) for t in tokens])
     doc.tensor = sent.doc.tensor[sent.start: sent.end]
     return doc
 

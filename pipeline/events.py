@@ -407,8 +407,9 @@ class _Dates:
             return date
         number = self._sentence(head)
         if number not in self.narrates:
+            sentence = self.sentence(number)
             self.narrates[number] = bool(self.lex.consequence.search(
-                self.sentence(number).text))
+                doc_text(self.doc)[sentence.start_char:sentence.end_char]))
         narrated = self.narrates[number]
         previous = self.before(number, across_paragraphs=narrated)
         if previous is None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy
 import spacy
 import srsly
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -48,9 +50,9 @@ def make_sentence_hints(nlp: Language, name: str):
                             {"ORTH": "]"}]])
 
     def sentence_hints(doc: Doc) -> Doc:
-        for token in doc[:-1]:
-            if token.is_space and "\n" in token.text:
-                doc[token.i + 1].is_sent_start = True
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist():  # spaces only
+            if "\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
         dateline = find_dateline(doc_text(doc))
         span = dateline and doc.char_span(dateline.start(), dateline.end(),
                                           alignment_mode="expand")

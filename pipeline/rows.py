@@ -8,10 +8,11 @@ import bisect
 from collections.abc import Callable
 from dataclasses import replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline.clean import Cleaned
 from pipeline.ingest import Source
+from pipeline.records import doc_text
 from pipeline.references import Citation, find_credits, parse_references
 from pipeline.schema import MULTI_VALUE_SEPARATOR, TABLE_BY_NAME, Rows, empty_rows
 
@@ -48,9 +49,11 @@ def metadata_sources(cleaned: Cleaned, published: str | None) -> str:
 
 def doc_rows(source: Source, cleaned: Cleaned, doc: Doc) -> Rows:
     """Every table's rows for one processed document."""
-    doc_id = source.doc_id
-    sentences = [s for s in doc.sents if s.text.strip()]
-    starts = [s.start_char for s in sentences]
+    doc_id, text = source.doc_id, doc_text(doc)
+    # each sentence as (start, text), read off the Doc's text: Span.text joins its tokens
+    sentences = [(s.start_char, said) for s in doc.sents
+                 if (said := text[s.start_char:s.end_char]).strip()]
+    starts = [start for start, _ in sentences]
 
     def sentence_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset)
@@ -132,8 +135,8 @@ def date_rows(doc_id: str, doc: Doc, sentence_of: Callable[[int], int]) -> list[
     } for number, timex in enumerate(doc._.dates, 1)]
 
 
-def event_rows(doc_id: str, doc: Doc, sentences: list[Span], sentence_of: Callable[[int], int],
-               dates: list[dict]) -> list[dict]:
+def event_rows(doc_id: str, doc: Doc, sentences: list[tuple[int, str]],
+               sentence_of: Callable[[int], int], dates: list[dict]) -> list[dict]:
     """Events, each linked to its date's row (`dates`: the document's date rows)."""
     date_ids = {(row["start"], row["end"]): row["date_id"] for row in dates}
     rows = []
@@ -162,7 +165,7 @@ def event_rows(doc_id: str, doc: Doc, sentences: list[Span], sentence_of: Callab
             "negated": event.negated,
             "hedged": event.hedged,
             "modality": event.modality,
-            "sentence": sentences[sentence_id - 1].text.strip(),
+            "sentence": sentences[sentence_id - 1][1].strip(),
         })
     return rows
 
@@ -196,7 +199,7 @@ def citation_rows(doc_id: str, citations: list[Citation],
     } for number, citation in enumerate(ordered, 1)]
 
 
-def sentence_rows(doc_id: str, doc: Doc, sentences: list[Span],
+def sentence_rows(doc_id: str, doc: Doc, sentences: list[tuple[int, str]],
                   sentence_of: Callable[[int], int], citations: list[dict]) -> list[dict]:
     """Sentences with their claim scores and the citations that cover them: a quote's
     sentences, and the reference a marker in the sentence points to ("[2]"), first."""
@@ -217,14 +220,14 @@ def sentence_rows(doc_id: str, doc: Doc, sentences: list[Span],
             flagged.add(sentence_of(span.start_char))
     claims = {claim.start: claim for claim in doc._.claims}
     rows = []
-    for sentence_id, sentence in enumerate(sentences, 1):
-        text = sentence.text.rstrip()
-        claim = claims.get(sentence.start_char)
+    for sentence_id, (start, said) in enumerate(sentences, 1):
+        text = said.rstrip()
+        claim = claims.get(start)
         rows.append({
             "doc_id": doc_id,
             "sentence_id": sentence_id,
-            "start": sentence.start_char,
-            "end": sentence.start_char + len(text),
+            "start": start,
+            "end": start + len(text),
             "text": text,
             "is_claim": claim.is_claim if claim else False,
             "claim_score": round(claim.score, 3) if claim else 0.0,

@@ -412,7 +412,9 @@ class _Grouper:
             cand.cue = known[1]
         group, nameable = self.by_form.get(known[0] if known else form), True
         if group is None and known is None:
-            group = self._acronym_host(form) or self._surname_host(cand, form)
+            group = self._acronym_host(form)
+            if group is None and (group := self._surname_host(cand, form)) is not None:
+                cand.cue = "PERSON"  # the model's ORG on each later 'Nida' must not outvote
         if group is None:
             group = self._appositive_host(cand)
             nameable = group is None

@@ -188,3 +188,18 @@ def test_patterns_add_names_the_model_missed(nlp):
     assert patterned(nlp, words, pos, ["O"] * len(words)) == [
         ("the Communist Party of China", "ORG"), ("the Gulf of Mexico", "LOC"),
         ("World War II", "EVENT")]
+
+
+def test_a_surname_of_a_person_named_in_full_stays_a_person(make_doc):
+    # GUM bio: the model tags the first 'Nida' PERSON and the next three ORG; the full name
+    # they fold into must not become an organisation by their vote.
+    doc = make_doc(
+        "Eugene A. Nida (November 11, 1914 – August 25, 2011) was a linguist who developed "
+        "the dynamic-equivalence Bible-translation theory.\n\nNida was born in Oklahoma City, "
+        "Oklahoma on November 11, 1914.\nSometime in this period, Nida became a founding "
+        "charter member of Wycliffe Bible Translators.\nIn 1937, Nida undertook studies at the "
+        "University of Southern California.\nIn 1943, Nida received his Ph.D. in Linguistics "
+        "from the University of Michigan.")
+    nida = by_name(doc._.entities, "Eugene A. Nida")
+    assert (nida.entity_id, nida.aliases, len(nida.mentions)) == (
+        "person/eugene-a-nida", ["Nida"], 5)

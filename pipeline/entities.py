@@ -35,7 +35,8 @@ class Lexicon:
     the label it gives a name beside it: "airline" -> ORG), `titles` (cut off a person's
     name: "Mr", "President"), `always_person` (the titles only a person has), `not_names`
     (forms that are never an entity: "BST"), `short_form` (a well-known name's short form
-    -> the name and its label: "Fed" -> ("Federal Reserve", "ORG"))."""
+    -> the name and its label: "Fed" -> ("Federal Reserve", "ORG")), `name_head` (a name's
+    last word -> the label it gives the name: "festival" -> EVENT, "stadium" -> FAC)."""
 
     acronym_skip: frozenset[str]
     leading_trim: frozenset[str]
@@ -44,6 +45,7 @@ class Lexicon:
     always_person: frozenset[str]
     not_names: frozenset[str]
     short_form: dict[str, tuple[str, str]]
+    name_head: dict[str, str]
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -53,7 +55,9 @@ class Lexicon:
                    frozenset(data["titles"]), frozenset(data["always_person"]),
                    frozenset(data["not_names"]),
                    {form: (name, label) for label, names in data["short_forms"].items()
-                    for name, forms in names.items() for form in (name, *forms)})
+                    for name, forms in names.items() for form in (name, *forms)},
+                   {word: label for label, words in data["name_heads"].items()
+                    for word in words})
 
     def title(self, token: Token) -> bool:
         return token.lower_.rstrip(".") in self.titles
@@ -183,10 +187,14 @@ def _demonym(token: Token) -> bool:
 
 
 def _cue(span: Span, lex: Lexicon) -> str:
-    """The label a cue noun gives the mention: NORP for words of peoples or faiths before
-    a common noun ('American Christian missionary'); a modifier before it ('airline X',
-    'President X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the
-    attribute of 'be' ('X was the head of')."""
+    """The label a cue noun gives the mention: its own last word, capitalised ('Paralympic
+    Games', 'Johnson Space Center'); NORP for words of peoples or faiths before a common
+    noun ('American Christian missionary'); a modifier before it ('airline X', 'President
+    X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the attribute of
+    'be' ('X was the head of')."""
+    head = span[-1]
+    if head.text[:1].isupper() and head.lower_ in lex.name_head:
+        return lex.name_head[head.lower_]
     root = span.root
     if all(_demonym(t) for t in span) and root.dep_ in MODIFIER_DEPS \
             and root.head.pos_ == "NOUN":  # 'American Christian missionary'

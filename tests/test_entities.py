@@ -203,3 +203,19 @@ def test_a_surname_of_a_person_named_in_full_stays_a_person(make_doc):
     nida = by_name(doc._.entities, "Eugene A. Nida")
     assert (nida.entity_id, nida.aliases, len(nida.mentions)) == (
         "person/eugene-a-nida", ["Nida"], 5)
+
+
+def test_the_last_word_of_a_name_says_what_it_names(make_doc):
+    # GUM news and interview: the model calls the fair and the space centre organisations
+    # and the games a law.
+    doc = make_doc(
+        "The Twitter attention led to outreach from Google and Mohamed was invited to their "
+        "Google Science Fair.\nMohamed was a VIP guest at the Google Science Fair this "
+        "weekend.\nSenator John Cornyn, Republican from Texas, issued a statement regarding the "
+        "rejection of Johnson Space Center (JSC) in Houston, Texas as a location.\nNBC as the "
+        "broadcasting rights owner for the United States will use to air the Paralympic Games "
+        "on.")
+    ids = {e.name: e.entity_id for e in doc._.entities}
+    assert ids["Google Science Fair"] == "event/google-science-fair"
+    assert ids["Johnson Space Center"] == "fac/johnson-space-center"
+    assert ids["Paralympic Games"] == "event/paralympic-games"

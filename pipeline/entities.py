@@ -36,7 +36,8 @@ class Lexicon:
     name: "Mr", "President"), `always_person` (the titles only a person has), `not_names`
     (forms that are never an entity: "BST"), `short_form` (a well-known name's short form
     -> the name and its label: "Fed" -> ("Federal Reserve", "ORG")), `name_head` (a name's
-    last word -> the label it gives the name: "festival" -> EVENT, "stadium" -> FAC)."""
+    last word -> the label it gives the name: "festival" -> EVENT, "stadium" -> FAC),
+    `masthead` (the last words of a newspaper's name, which keeps its 'The': "times")."""
 
     acronym_skip: frozenset[str]
     leading_trim: frozenset[str]
@@ -46,6 +47,7 @@ class Lexicon:
     not_names: frozenset[str]
     short_form: dict[str, tuple[str, str]]
     name_head: dict[str, str]
+    masthead: frozenset[str]
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -57,7 +59,8 @@ class Lexicon:
                    {form: (name, label) for label, names in data["short_forms"].items()
                     for name, forms in names.items() for form in (name, *forms)},
                    {word: label for label, words in data["name_heads"].items()
-                    for word in words})
+                    for word in words},
+                   frozenset(data["masthead"]))
 
     def title(self, token: Token) -> bool:
         return token.lower_.rstrip(".") in self.titles
@@ -229,9 +232,19 @@ def _candidate(span: Span, label: str, voted: bool, lex: Lexicon) -> _Candidate:
     return _Candidate(span, label, voted, title_cue or _cue(span, lex))
 
 
+def _masthead(cand: _Candidate, lex: Lexicon) -> _Candidate:
+    """A newspaper's name with the capitalised 'The' it is printed with ('The New York
+    Times', 'The Canadian Press'), still grouped and named without it, so that the paper
+    has one id whether or not a text writes the article."""
+    span = cand.span
+    if span.start and span.doc[span.start - 1].text == "The" and span[-1].lower_ in lex.masthead:
+        cand.span, cand.form = span.doc[span.start - 1:span.end], _form(span.text)
+    return cand
+
+
 def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     """The model's name entities, cleaned and split at appositives."""
-    return [_candidate(piece, ent.label_, True, lex)
+    return [_masthead(_candidate(piece, ent.label_, True, lex), lex)
             for ent in doc.ents if ent.label_ in LABELS
             for piece in (_trim(p, lex) for p in _pieces(ent))
             if len(piece) and _is_name(piece) and _form(piece.text) not in lex.not_names]

@@ -219,3 +219,19 @@ def test_the_last_word_of_a_name_says_what_it_names(make_doc):
     assert ids["Google Science Fair"] == "event/google-science-fair"
     assert ids["Johnson Space Center"] == "fac/johnson-space-center"
     assert ids["Paralympic Games"] == "event/paralympic-games"
+
+
+def test_a_newspaper_keeps_its_the_and_its_id(make_doc):
+    # GUM news and interview: the papers are printed with 'The'; a text without it names the
+    # same paper.
+    doc = make_doc(
+        "Writing in a blog post, Matthew Ingram of The Globe and Mail dubbed the ongoing "
+        "conflict a war.\nHe was quoted by The Canadian Press on his assessment of Google's "
+        "response.\nWe start with the headline and then flesh out the story, as opposed to "
+        "The New York Times, which writes the issue and then has a headline editor.\nA New "
+        "York Times reporter called.")
+    papers = {e.entity_id: [m.text for m in e.mentions] for e in doc._.entities
+              if e.label == "ORG"}
+    assert papers["org/globe-and-mail"] == ["The Globe and Mail"]
+    assert papers["org/canadian-press"] == ["The Canadian Press"]
+    assert papers["org/new-york-times"] == ["The New York Times", "New York Times"]

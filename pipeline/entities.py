@@ -19,8 +19,9 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.attrs import ENT_IOB, ORTH
+from spacy.attrs import ENT_IOB, ORTH, POS
 from spacy.language import Language
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.clean import find_dateline
@@ -373,6 +374,25 @@ def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candida
     return recovered
 
 
+def _surnames(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
+    """Lone surnames the model left unlabelled of people the text names in full ('Whitmore'
+    after 'Jeff Whitmore'): a proper noun outside every entity, with no other proper noun
+    beside it, since 'Whitmore Street' or 'Ann Whitmore' is another name. A name with a word
+    in lower case has no surname: 'Clare' of 'Earl of Clare' is a place."""
+    surnames = {c.span[-1].orth for c in found if (c.cue or c.label) == "PERSON"
+                and len(c.span) > 1 and c.span[-1].is_alpha
+                and all(t.text[:1].isupper() for t in c.span)}
+    if not surnames:
+        return []
+    columns = doc.to_array([ORTH, ENT_IOB, POS])
+    orths, outside = columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist()
+    proper = (columns[:, 2] == PROPN).tolist()
+    return [_candidate(doc[i:i + 1], "PERSON", False, lex)
+            for i, orth in enumerate(orths)
+            if orth in surnames and outside[i] and proper[i]
+            and not (i > 0 and proper[i - 1]) and not (i + 1 < len(orths) and proper[i + 1])]
+
+
 # ---------------------------------------------------------------- grouping
 
 
@@ -548,6 +568,8 @@ def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     found = _dateline_places(_found(doc, lex), doc, text)
     taken = {t.i for cand in found for t in cand.span}
     recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
+    taken |= {t.i for cand in recovered for t in cand.span}
+    recovered += [c for c in _surnames(doc, found, lex) if c.span.start not in taken]
     grouper = _Grouper(lex)
     for cand in sorted(_confirmed(found + recovered, text, lex), key=lambda c: c.span.start):
         grouper.add(cand)

@@ -235,3 +235,30 @@ def test_a_newspaper_keeps_its_the_and_its_id(make_doc):
     assert papers["org/globe-and-mail"] == ["The Globe and Mail"]
     assert papers["org/canadian-press"] == ["The Canadian Press"]
     assert papers["org/new-york-times"] == ["The New York Times", "New York Times"]
+
+
+def test_a_surname_the_model_missed_is_recovered_after_the_full_name(make_doc):
+    # GUM news: the model finds 'Steve Whitmore' and none of the three 'Whitmore' after it.
+    doc = make_doc(
+        "Steve Whitmore, a representative for the LA Sheriff's office, told LA Weekly in a "
+        "statement that the case involving Montalvo was being dealt with as charges relating "
+        "to grand theft.\nWhitmore stated Montalvo left Scientology-related employment in Los "
+        "Angeles on September 24.\nWhitmore told LA Weekly that on October 6 after traveling "
+        "back from Florida, Montalvo \"walked into lobby of the East L.A. Sheriff's station\".\n"
+        "Whitmore stated to LA Weekly that the alleged crime involved five hard drives each of "
+        "$ 200 in value.")
+    whitmore = by_name(doc._.entities, "Steve Whitmore")
+    assert whitmore.label == "PERSON"
+    assert [m.text for m in whitmore.mentions] == ["Steve Whitmore"] + ["Whitmore"] * 3
+
+
+def test_a_lone_surname_needs_a_proper_noun_standing_alone(nlp):
+    # 'Whitmore Street' is another name; 'Clare' of 'Earl of Clare' is a place.
+    words = ["Steve", "Whitmore", "and", "the", "Earl", "of", "Clare", "met", "on", "Whitmore",
+             "Street", "in", "Clare", "."]
+    doc = build(nlp, words, ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON",
+                             "I-PERSON", "O", "O", "O", "O", "O", "O", "O"],
+                pos=["PROPN", "PROPN", "CCONJ", "DET", "PROPN", "ADP", "PROPN", "VERB", "ADP",
+                     "PROPN", "PROPN", "ADP", "PROPN", "PUNCT"])
+    assert [m.text for e in find_entities(doc) for m in e.mentions] == [
+        "Steve Whitmore", "Earl of Clare"]

@@ -151,10 +151,19 @@ def _pieces(span: Span) -> list[Span]:
     return [span.doc[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+def _stance(span: Span) -> bool:
+    """An adjective made of a name ('pro-Beijing', 'anti-EU'), whether the prefix is in the
+    span or the tokenizer split it off before it ('pro', '-', 'Beijing')."""
+    doc, i = span.doc, span.start
+    return bool(STANCE_PREFIX.match(span.text)) or (
+        i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+        and not doc[i - 2].whitespace_ and bool(STANCE_PREFIX.fullmatch(doc[i - 2].text + "-")))
+
+
 def _is_name(span: Span) -> bool:
     """Has a letter, is not a lone lowercase stop word the model mistook for a name, nor
     an adjective made of one ('pro-Beijing', 'anti-EU')."""
-    if not any(c.isalpha() for c in span.text) or STANCE_PREFIX.match(span.text):
+    if not any(c.isalpha() for c in span.text) or _stance(span):
         return False
     return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
 

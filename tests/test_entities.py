@@ -262,3 +262,15 @@ def test_a_lone_surname_needs_a_proper_noun_standing_alone(nlp):
                      "PROPN", "PROPN", "ADP", "PROPN", "PUNCT"])
     assert [m.text for e in find_entities(doc) for m in e.mentions] == [
         "Steve Whitmore", "Earl of Clare"]
+
+
+def test_a_name_after_a_split_off_stance_prefix_is_no_entity(make_doc):
+    # GUM news: the tokenizer splits 'pro-Beijing' into 'pro', '-', 'Beijing' and the model
+    # tags the place.
+    doc = make_doc(
+        "Other pro-Beijing candidates elected in this constituency were Gary Chan of DAB and "
+        "Eunice Yung of New People's Party.\nYesterday, North Korea fired artillery rounds "
+        "aimed at a loudspeaker in South Korea that broadcasts anti-Pyongyang propaganda into "
+        "the North.")
+    names = {e.name for e in doc._.entities}
+    assert {"Gary Chan", "North Korea"} <= names and not {"Beijing", "Pyongyang"} & names

@@ -146,7 +146,8 @@ def _pieces(span: Span) -> list[Span]:
     """An entity cut before each appositive inside it: 'CIA, the American Intelligence
     Agency' and 'Servicio de Inteligencia Nacional (SIN)' are two names each."""
     cuts = sorted({t.left_edge.i for t in span if t.dep_ == "appos"
-                   and span.start <= t.head.i < t.i and t.left_edge.i > span.start})
+                   and span.start <= t.head.i < t.i and t.left_edge.i > span.start
+                   and span.doc[t.left_edge.i - 1].is_punct})
     bounds = [span.start, *cuts, span.end]
     return [span.doc[a:b] for a, b in zip(bounds, bounds[1:])]
 

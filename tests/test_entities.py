@@ -274,3 +274,13 @@ def test_a_name_after_a_split_off_stance_prefix_is_no_entity(make_doc):
         "the North.")
     names = {e.name for e in doc._.entities}
     assert {"Gary Chan", "North Korea"} <= names and not {"Beijing", "Pyongyang"} & names
+
+
+def test_a_name_is_cut_only_at_an_appositive_set_off_by_punctuation(make_doc):
+    # GUM bio: the parser reads 'the Great' as an appositive of 'Peter'; without a comma or
+    # bracket before it, it is part of the name.
+    doc = make_doc(
+        "As a result of his distinguished service for Sweden, Poland and Russia he rose in "
+        "ranks from trooper to full general, and became principal advisor and close friend of "
+        "Tsar Peter the Great.")
+    assert [e.name for e in doc._.entities if e.label == "PERSON"] == ["Tsar Peter the Great"]

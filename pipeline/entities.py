@@ -19,8 +19,9 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.attrs import ENT_IOB, ORTH
+from spacy.attrs import ENT_IOB, ORTH, POS
 from spacy.language import Language
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.clean import find_dateline
@@ -35,7 +36,9 @@ class Lexicon:
     the label it gives a name beside it: "airline" -> ORG), `titles` (cut off a person's
     name: "Mr", "President"), `always_person` (the titles only a person has), `not_names`
     (forms that are never an entity: "BST"), `short_form` (a well-known name's short form
-    -> the name and its label: "Fed" -> ("Federal Reserve", "ORG"))."""
+    -> the name and its label: "Fed" -> ("Federal Reserve", "ORG")), `name_head` (a name's
+    last word -> the label it gives the name: "festival" -> EVENT, "stadium" -> FAC),
+    `masthead` (the last words of a newspaper's name, which keeps its 'The': "times")."""
 
     acronym_skip: frozenset[str]
     leading_trim: frozenset[str]
@@ -44,6 +47,8 @@ class Lexicon:
     always_person: frozenset[str]
     not_names: frozenset[str]
     short_form: dict[str, tuple[str, str]]
+    name_head: dict[str, str]
+    masthead: frozenset[str]
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -53,7 +58,10 @@ class Lexicon:
                    frozenset(data["titles"]), frozenset(data["always_person"]),
                    frozenset(data["not_names"]),
                    {form: (name, label) for label, names in data["short_forms"].items()
-                    for name, forms in names.items() for form in (name, *forms)})
+                    for name, forms in names.items() for form in (name, *forms)},
+                   {word: label for label, words in data["name_heads"].items()
+                    for word in words},
+                   frozenset(data["masthead"]))
 
     def title(self, token: Token) -> bool:
         return token.lower_.rstrip(".") in self.titles
@@ -138,15 +146,25 @@ def _pieces(span: Span) -> list[Span]:
     """An entity cut before each appositive inside it: 'CIA, the American Intelligence
     Agency' and 'Servicio de Inteligencia Nacional (SIN)' are two names each."""
     cuts = sorted({t.left_edge.i for t in span if t.dep_ == "appos"
-                   and span.start <= t.head.i < t.i and t.left_edge.i > span.start})
+                   and span.start <= t.head.i < t.i and t.left_edge.i > span.start
+                   and span.doc[t.left_edge.i - 1].is_punct})
     bounds = [span.start, *cuts, span.end]
     return [span.doc[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _stance(span: Span) -> bool:
+    """An adjective made of a name ('pro-Beijing', 'anti-EU'), whether the prefix is in the
+    span or the tokenizer split it off before it ('pro', '-', 'Beijing')."""
+    doc, i = span.doc, span.start
+    return bool(STANCE_PREFIX.match(span.text)) or (
+        i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+        and not doc[i - 2].whitespace_ and bool(STANCE_PREFIX.fullmatch(doc[i - 2].text + "-")))
 
 
 def _is_name(span: Span) -> bool:
     """Has a letter, is not a lone lowercase stop word the model mistook for a name, nor
     an adjective made of one ('pro-Beijing', 'anti-EU')."""
-    if not any(c.isalpha() for c in span.text) or STANCE_PREFIX.match(span.text):
+    if not any(c.isalpha() for c in span.text) or _stance(span):
         return False
     return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
 
@@ -183,10 +201,14 @@ def _demonym(token: Token) -> bool:
 
 
 def _cue(span: Span, lex: Lexicon) -> str:
-    """The label a cue noun gives the mention: NORP for words of peoples or faiths before
-    a common noun ('American Christian missionary'); a modifier before it ('airline X',
-    'President X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the
-    attribute of 'be' ('X was the head of')."""
+    """The label a cue noun gives the mention: its own last word, capitalised ('Paralympic
+    Games', 'Johnson Space Center'); NORP for words of peoples or faiths before a common
+    noun ('American Christian missionary'); a modifier before it ('airline X', 'President
+    X'), an appositive ('X, the terrorist group'; 'the drug lord X') or the attribute of
+    'be' ('X was the head of')."""
+    head = span[-1]
+    if head.text[:1].isupper() and head.lower_ in lex.name_head:
+        return lex.name_head[head.lower_]
     root = span.root
     if all(_demonym(t) for t in span) and root.dep_ in MODIFIER_DEPS \
             and root.head.pos_ == "NOUN":  # 'American Christian missionary'
@@ -221,9 +243,19 @@ def _candidate(span: Span, label: str, voted: bool, lex: Lexicon) -> _Candidate:
     return _Candidate(span, label, voted, title_cue or _cue(span, lex))
 
 
+def _masthead(cand: _Candidate, lex: Lexicon) -> _Candidate:
+    """A newspaper's name with the capitalised 'The' it is printed with ('The New York
+    Times', 'The Canadian Press'), still grouped and named without it, so that the paper
+    has one id whether or not a text writes the article."""
+    span = cand.span
+    if span.start and span.doc[span.start - 1].text == "The" and span[-1].lower_ in lex.masthead:
+        cand.span, cand.form = span.doc[span.start - 1:span.end], _form(span.text)
+    return cand
+
+
 def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     """The model's name entities, cleaned and split at appositives."""
-    return [_candidate(piece, ent.label_, True, lex)
+    return [_masthead(_candidate(piece, ent.label_, True, lex), lex)
             for ent in doc.ents if ent.label_ in LABELS
             for piece in (_trim(p, lex) for p in _pieces(ent))
             if len(piece) and _is_name(piece) and _form(piece.text) not in lex.not_names]
@@ -352,6 +384,25 @@ def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candida
     return recovered
 
 
+def _surnames(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
+    """Lone surnames the model left unlabelled of people the text names in full ('Whitmore'
+    after 'Jeff Whitmore'): a proper noun outside every entity, with no other proper noun
+    beside it, since 'Whitmore Street' or 'Ann Whitmore' is another name. A name with a word
+    in lower case has no surname: 'Clare' of 'Earl of Clare' is a place."""
+    surnames = {c.span[-1].orth for c in found if (c.cue or c.label) == "PERSON"
+                and len(c.span) > 1 and c.span[-1].is_alpha
+                and all(t.text[:1].isupper() for t in c.span)}
+    if not surnames:
+        return []
+    columns = doc.to_array([ORTH, ENT_IOB, POS])
+    orths, outside = columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist()
+    proper = (columns[:, 2] == PROPN).tolist()
+    return [_candidate(doc[i:i + 1], "PERSON", False, lex)
+            for i, orth in enumerate(orths)
+            if orth in surnames and outside[i] and proper[i]
+            and not (i > 0 and proper[i - 1]) and not (i + 1 < len(orths) and proper[i + 1])]
+
+
 # ---------------------------------------------------------------- grouping
 
 
@@ -412,7 +463,9 @@ class _Grouper:
             cand.cue = known[1]
         group, nameable = self.by_form.get(known[0] if known else form), True
         if group is None and known is None:
-            group = self._acronym_host(form) or self._surname_host(cand, form)
+            group = self._acronym_host(form)
+            if group is None and (group := self._surname_host(cand, form)) is not None:
+                cand.cue = "PERSON"  # the model's ORG on each later 'Nida' must not outvote
         if group is None:
             group = self._appositive_host(cand)
             nameable = group is None
@@ -525,6 +578,8 @@ def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     found = _dateline_places(_found(doc, lex), doc, text)
     taken = {t.i for cand in found for t in cand.span}
     recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
+    taken |= {t.i for cand in recovered for t in cand.span}
+    recovered += [c for c in _surnames(doc, found, lex) if c.span.start not in taken]
     grouper = _Grouper(lex)
     for cand in sorted(_confirmed(found + recovered, text, lex), key=lambda c: c.span.start):
         grouper.add(cand)

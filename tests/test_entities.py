@@ -188,3 +188,99 @@ def test_patterns_add_names_the_model_missed(nlp):
     assert patterned(nlp, words, pos, ["O"] * len(words)) == [
         ("the Communist Party of China", "ORG"), ("the Gulf of Mexico", "LOC"),
         ("World War II", "EVENT")]
+
+
+def test_a_surname_of_a_person_named_in_full_stays_a_person(make_doc):
+    # GUM bio: the model tags the first 'Nida' PERSON and the next three ORG; the full name
+    # they fold into must not become an organisation by their vote.
+    doc = make_doc(
+        "Eugene A. Nida (November 11, 1914 – August 25, 2011) was a linguist who developed "
+        "the dynamic-equivalence Bible-translation theory.\n\nNida was born in Oklahoma City, "
+        "Oklahoma on November 11, 1914.\nSometime in this period, Nida became a founding "
+        "charter member of Wycliffe Bible Translators.\nIn 1937, Nida undertook studies at the "
+        "University of Southern California.\nIn 1943, Nida received his Ph.D. in Linguistics "
+        "from the University of Michigan.")
+    nida = by_name(doc._.entities, "Eugene A. Nida")
+    assert (nida.entity_id, nida.aliases, len(nida.mentions)) == (
+        "person/eugene-a-nida", ["Nida"], 5)
+
+
+def test_the_last_word_of_a_name_says_what_it_names(make_doc):
+    # GUM news and interview: the model calls the fair and the space centre organisations
+    # and the games a law.
+    doc = make_doc(
+        "The Twitter attention led to outreach from Google and Mohamed was invited to their "
+        "Google Science Fair.\nMohamed was a VIP guest at the Google Science Fair this "
+        "weekend.\nSenator John Cornyn, Republican from Texas, issued a statement regarding the "
+        "rejection of Johnson Space Center (JSC) in Houston, Texas as a location.\nNBC as the "
+        "broadcasting rights owner for the United States will use to air the Paralympic Games "
+        "on.")
+    ids = {e.name: e.entity_id for e in doc._.entities}
+    assert ids["Google Science Fair"] == "event/google-science-fair"
+    assert ids["Johnson Space Center"] == "fac/johnson-space-center"
+    assert ids["Paralympic Games"] == "event/paralympic-games"
+
+
+def test_a_newspaper_keeps_its_the_and_its_id(make_doc):
+    # GUM news and interview: the papers are printed with 'The'; a text without it names the
+    # same paper.
+    doc = make_doc(
+        "Writing in a blog post, Matthew Ingram of The Globe and Mail dubbed the ongoing "
+        "conflict a war.\nHe was quoted by The Canadian Press on his assessment of Google's "
+        "response.\nWe start with the headline and then flesh out the story, as opposed to "
+        "The New York Times, which writes the issue and then has a headline editor.\nA New "
+        "York Times reporter called.")
+    papers = {e.entity_id: [m.text for m in e.mentions] for e in doc._.entities
+              if e.label == "ORG"}
+    assert papers["org/globe-and-mail"] == ["The Globe and Mail"]
+    assert papers["org/canadian-press"] == ["The Canadian Press"]
+    assert papers["org/new-york-times"] == ["The New York Times", "New York Times"]
+
+
+def test_a_surname_the_model_missed_is_recovered_after_the_full_name(make_doc):
+    # GUM news: the model finds 'Steve Whitmore' and none of the three 'Whitmore' after it.
+    doc = make_doc(
+        "Steve Whitmore, a representative for the LA Sheriff's office, told LA Weekly in a "
+        "statement that the case involving Montalvo was being dealt with as charges relating "
+        "to grand theft.\nWhitmore stated Montalvo left Scientology-related employment in Los "
+        "Angeles on September 24.\nWhitmore told LA Weekly that on October 6 after traveling "
+        "back from Florida, Montalvo \"walked into lobby of the East L.A. Sheriff's station\".\n"
+        "Whitmore stated to LA Weekly that the alleged crime involved five hard drives each of "
+        "$ 200 in value.")
+    whitmore = by_name(doc._.entities, "Steve Whitmore")
+    assert whitmore.label == "PERSON"
+    assert [m.text for m in whitmore.mentions] == ["Steve Whitmore"] + ["Whitmore"] * 3
+
+
+def test_a_lone_surname_needs_a_proper_noun_standing_alone(nlp):
+    # 'Whitmore Street' is another name; 'Clare' of 'Earl of Clare' is a place.
+    words = ["Steve", "Whitmore", "and", "the", "Earl", "of", "Clare", "met", "on", "Whitmore",
+             "Street", "in", "Clare", "."]
+    doc = build(nlp, words, ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON",
+                             "I-PERSON", "O", "O", "O", "O", "O", "O", "O"],
+                pos=["PROPN", "PROPN", "CCONJ", "DET", "PROPN", "ADP", "PROPN", "VERB", "ADP",
+                     "PROPN", "PROPN", "ADP", "PROPN", "PUNCT"])
+    assert [m.text for e in find_entities(doc) for m in e.mentions] == [
+        "Steve Whitmore", "Earl of Clare"]
+
+
+def test_a_name_after_a_split_off_stance_prefix_is_no_entity(make_doc):
+    # GUM news: the tokenizer splits 'pro-Beijing' into 'pro', '-', 'Beijing' and the model
+    # tags the place.
+    doc = make_doc(
+        "Other pro-Beijing candidates elected in this constituency were Gary Chan of DAB and "
+        "Eunice Yung of New People's Party.\nYesterday, North Korea fired artillery rounds "
+        "aimed at a loudspeaker in South Korea that broadcasts anti-Pyongyang propaganda into "
+        "the North.")
+    names = {e.name for e in doc._.entities}
+    assert {"Gary Chan", "North Korea"} <= names and not {"Beijing", "Pyongyang"} & names
+
+
+def test_a_name_is_cut_only_at_an_appositive_set_off_by_punctuation(make_doc):
+    # GUM bio: the parser reads 'the Great' as an appositive of 'Peter'; without a comma or
+    # bracket before it, it is part of the name.
+    doc = make_doc(
+        "As a result of his distinguished service for Sweden, Poland and Russia he rose in "
+        "ranks from trooper to full general, and became principal advisor and close friend of "
+        "Tsar Peter the Great.")
+    assert [e.name for e in doc._.entities if e.label == "PERSON"] == ["Tsar Peter the Great"]

@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline import nlp as nlp_stage
 from pipeline.cache import Cache, document_key, pipeline_version
@@ -473,17 +473,38 @@ def annotate_batch(prepared: list[Prepared | Done], model: str | None = None,
     return _done(prepared, _pipe(shared_nlp(model, claims), _texts(prepared)))
 
 
+Packed = tuple[bytes, dict, dict]  # a Doc on its way from a worker (see `_packed`)
+
+
 def parse_batch(texts: list[tuple[str, str, str | None]], model: str | None = None,
-                claims: str = "textcat") -> list[bytes | str]:
-    """The statistical model alone over a batch of (text, doc_id, published): each Doc as
-    bytes (`Doc.to_bytes`), or why it failed, for `finish_batch` to take on."""
+                claims: str = "textcat") -> list[Packed | str]:
+    """The statistical model alone over a batch of (text, doc_id, published): each Doc
+    packed (`_packed`), or why it failed, for `finish_batch` to take on."""
     nlp = shared_nlp(model, claims)
     with nlp.select_pipes(disable=[name for name in COMPONENTS if name in nlp.pipe_names]):
-        return [f"{type(doc).__name__}: {doc}" if isinstance(doc, Exception) else doc.to_bytes()
+        return [f"{type(doc).__name__}: {doc}" if isinstance(doc, Exception) else _packed(doc)
                 for doc in _pipe(nlp, texts)]
 
 
-def finish_batch(prepared: list[Prepared | Done], parsed: list[bytes | str],
+def _packed(doc: Doc) -> Packed:
+    """A Doc for the trip to another process: its annotations as `Doc.to_bytes` gives them,
+    and its user data and span groups as plain values, which pickle carries faster than
+    `to_bytes` packs them (1.8 of its 2.7 ms per bench article)."""
+    spans = {key: [(span.start, span.end, span.label_) for span in group]
+             for key, group in doc.spans.items()}
+    return doc.to_bytes(exclude=["user_data", "spans"]), dict(doc.user_data), spans
+
+
+def _unpacked(nlp: Language, packed: Packed) -> Doc:
+    data, user_data, spans = packed
+    doc = Doc(nlp.vocab).from_bytes(data)
+    doc.user_data.update(user_data)
+    for key, found in spans.items():
+        doc.spans[key] = [Span(doc, start, end, label) for start, end, label in found]
+    return doc
+
+
+def finish_batch(prepared: list[Prepared | Done], parsed: list[Packed | str],
                  model: str | None = None, claims: str = "textcat") -> list[Done]:
     """Our components and row building over the Docs `parse_batch` made of a prepared
     batch: the same rows as `annotate_batch` gives."""
@@ -565,14 +586,14 @@ def _pipe(nlp: Language, texts: list[tuple[str, str, str | None]]
             yield error
 
 
-def _components(nlp: Language, parsed: list[bytes | str]) -> list[Doc | str]:
-    """Our components over Docs the model made (as bytes; a str says why one failed), the
+def _components(nlp: Language, parsed: list[Packed | str]) -> list[Doc | str]:
+    """Our components over Docs the model made (packed; a str says why one failed), the
     batch together; if the batch fails, each Doc alone, so only the one at fault is lost."""
     ours = [name for name in COMPONENTS if name in nlp.component_names]
     with nlp.select_pipes(enable=ours):
         try:
-            finished = iter(list(nlp.pipe(Doc(nlp.vocab).from_bytes(item)
-                                          for item in parsed if isinstance(item, bytes))))
+            finished = iter(list(nlp.pipe(_unpacked(nlp, item)
+                                          for item in parsed if not isinstance(item, str))))
         except Exception:  # noqa: BLE001
             finished = None
         out: list[Doc | str] = []
@@ -583,7 +604,7 @@ def _components(nlp: Language, parsed: list[bytes | str]) -> list[Doc | str]:
                 out.append(next(finished))
             else:
                 try:
-                    out.append(nlp(Doc(nlp.vocab).from_bytes(item)))
+                    out.append(nlp(_unpacked(nlp, item)))
                 except Exception as error:  # noqa: BLE001
                     out.append(f"{type(error).__name__}: {error}")
         return out

@@ -92,7 +92,7 @@ def test_two_worker_processes_give_the_serial_tables(four, serial):
 
 def test_one_worker_beside_the_parent_gives_the_serial_tables(four, serial):
     """On two cores one worker runs the model alone and the parent the rest
-    (`parse_batch`, then `finish_batch` on the Docs as bytes)."""
+    (`parse_batch`, then `finish_batch` on the Docs it packed)."""
     assert_same_results(pipeline.extract(four, batch_size=1, workers=1), serial)
 
 
@@ -100,7 +100,8 @@ def test_a_doc_the_parent_cannot_finish_is_an_error_row_and_its_batch_goes_on(fo
     prepared = prepare_batch(list(corpus_jobs(four)))
     parsed = parse_batch([(cleaned.text, source.doc_id, published)
                           for source, cleaned, published in prepared])
-    parsed[1] = parsed[1][:200]  # cut short on its way back from the worker
+    data, user_data, spans = parsed[1]
+    parsed[1] = (data[:200], user_data, spans)  # cut short on its way back from the worker
     finished, whole = finish_batch(prepared, parsed), annotate_batch(prepared)
 
     assert [d.doc_id for d in finished] == [d.doc_id for d in whole]

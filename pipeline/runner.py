@@ -2,8 +2,9 @@
 
 Each stage is called in flow order: ingest -> clean -> spaCy (our components) -> tables.
 Documents flow in batches: `process_batch` turns a batch of jobs into each document's rows,
-in this process, in worker processes (`workers`; with a core to spare, this process cleans
-the next batches while they run the model) or on a Dask cluster (`engine="dask"`);
+in this process, in worker processes (`workers`; with a core to spare, they run the model
+alone while this process cleans the next batches and runs our components on the Docs they
+send back) or on a Dask cluster (`engine="dask"`);
 the caller receives them in input order, one document at a time, and may write them out
 as they come (`extract_to`), so memory does not grow with the corpus.
 """

@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from pipeline.entities import SMALL_WORDS
-from pipeline.records import doc_text, record
+from pipeline.records import doc_text, record, span_text
 from pipeline.resources import HEDGES, MODELS, read_json
 
 MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
@@ -119,11 +119,9 @@ def _byline(said: str, words: list) -> bool:
             and not any(t.tag_ in FINITE for t in words))
 
 
-def features(sent: Span, quoted: bool = False, text: str | None = None) -> set[str]:
-    """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons).
-    `text` is the Doc's text, when the caller has it."""
-    text = doc_text(sent.doc) if text is None else text
-    said = text[sent.start_char:sent.end_char]  # Span.text joins its tokens anew each time
+def features(sent: Span, quoted: bool = False) -> set[str]:
+    """The yes/no signals of one sentence (see models/claims_rules.json for the lexicons)."""
+    text, said = doc_text(sent.doc), span_text(sent)
     tokens = list(sent)  # each pass over a Span makes its Token objects anew
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
     lower = " " + " ".join(t.lower_ for t in words) + " "
@@ -340,12 +338,12 @@ class ClaimTagger:
 def _sentences(doc: Doc) -> list[tuple[Span, set[str]]]:
     """Each sentence with its features; a sentence holding a quote or statement is marked."""
     spans = sorted((q.start, q.end) for q in doc._.quotes if q.start is not None)
-    out, i, text = [], 0, doc_text(doc)
+    out, i = [], 0
     for sent in doc.sents:
         while i < len(spans) and spans[i][1] <= sent.start_char:
             i += 1
         quoted = i < len(spans) and spans[i][0] < sent.end_char
-        out.append((sent, features(sent, quoted, text)))
+        out.append((sent, features(sent, quoted)))
     return out
 
 

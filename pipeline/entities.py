@@ -361,16 +361,31 @@ def _confirmed(found: list[_Candidate], text: str, lex: Lexicon) -> list[_Candid
     return kept
 
 
-def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
+@dataclass(frozen=True)
+class _Columns:
+    """Per token, read once as arrays (iterating the Doc would build every Token anew): its
+    word id, whether it is outside every entity, whether it is a proper noun."""
+
+    orths: list[int]
+    outside: list[bool]
+    proper: list[bool]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Columns:
+        columns = doc.to_array([ORTH, ENT_IOB, POS])
+        return cls(columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist(),
+                   (columns[:, 2] == PROPN).tolist())
+
+
+def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon,
+               columns: _Columns) -> list[_Candidate]:
     """Repeats of a found name that the model left unlabelled elsewhere in the document."""
     names: dict[int, dict[tuple[int, ...], str]] = {}  # by the words' orth ids
     for cand in found:
         words = tuple(t.orth for t in cand.span)
         if any(c.isupper() for c in cand.span.text):
             names.setdefault(words[0], {}).setdefault(words, cand.label)
-    # read as arrays: iterating the Doc would build every Token anew
-    columns = doc.to_array([ORTH, ENT_IOB])
-    orths, outside = columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist()
+    orths, outside = columns.orths, columns.outside
     recovered, i = [], 0
     while i < len(orths):
         options = names.get(orths[i], {}) if outside[i] else {}
@@ -384,7 +399,8 @@ def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candida
     return recovered
 
 
-def _surnames(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidate]:
+def _surnames(doc: Doc, found: list[_Candidate], lex: Lexicon,
+              columns: _Columns) -> list[_Candidate]:
     """Lone surnames the model left unlabelled of people the text names in full ('Whitmore'
     after 'Jeff Whitmore'): a proper noun outside every entity, with no other proper noun
     beside it, since 'Whitmore Street' or 'Ann Whitmore' is another name. A name with a word
@@ -394,9 +410,7 @@ def _surnames(doc: Doc, found: list[_Candidate], lex: Lexicon) -> list[_Candidat
                 and all(t.text[:1].isupper() for t in c.span)}
     if not surnames:
         return []
-    columns = doc.to_array([ORTH, ENT_IOB, POS])
-    orths, outside = columns[:, 0].tolist(), (columns[:, 1] == OUTSIDE).tolist()
-    proper = (columns[:, 2] == PROPN).tolist()
+    orths, outside, proper = columns.orths, columns.outside, columns.proper
     return [_candidate(doc[i:i + 1], "PERSON", False, lex)
             for i, orth in enumerate(orths)
             if orth in surnames and outside[i] and proper[i]
@@ -577,9 +591,11 @@ def find_entities(doc: Doc, lex: Lexicon = LEXICON) -> list[Entity]:
     text = doc_text(doc)
     found = _dateline_places(_found(doc, lex), doc, text)
     taken = {t.i for cand in found for t in cand.span}
-    recovered = [c for c in _recovered(doc, found, lex) if not taken & {t.i for t in c.span}]
+    columns = _Columns.of(doc)
+    recovered = [c for c in _recovered(doc, found, lex, columns)
+                 if not taken & {t.i for t in c.span}]
     taken |= {t.i for cand in recovered for t in cand.span}
-    recovered += [c for c in _surnames(doc, found, lex) if c.span.start not in taken]
+    recovered += [c for c in _surnames(doc, found, lex, columns) if c.span.start not in taken]
     grouper = _Grouper(lex)
     for cand in sorted(_confirmed(found + recovered, text, lex), key=lambda c: c.span.start):
         grouper.add(cand)

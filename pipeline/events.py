@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import Timex
 from pipeline.entities import PLACE_LABELS, mention_of, mentions_by_token
-from pipeline.records import doc_text, record
+from pipeline.records import doc_text, record, span_text
 from pipeline.resources import HEDGES, MODELS, LexiconRules
 
 SUBJECT, PASSIVE_SUBJECT, OBJECT = {"nsubj", "csubj"}, {"nsubjpass", "csubjpass"}, {"dobj"}
@@ -407,9 +407,8 @@ class _Dates:
             return date
         number = self._sentence(head)
         if number not in self.narrates:
-            sentence = self.sentence(number)
             self.narrates[number] = bool(self.lex.consequence.search(
-                doc_text(self.doc)[sentence.start_char:sentence.end_char]))
+                span_text(self.sentence(number))))
         narrated = self.narrates[number]
         previous = self.before(number, across_paragraphs=narrated)
         if previous is None:

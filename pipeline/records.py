@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from srsly.msgpack import msgpack_decoders, msgpack_encoders
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 TAG = "__news_record__"
 PACKAGE = "pipeline."
@@ -78,4 +78,9 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[TEXT_KEY] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, read off the Doc's text: `Span.text` makes every token's Token anew."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 

@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from pipeline import result as result_module
 from pipeline.cache import files_digest
 from pipeline.display import escaped, highlight, summary_of
 from pipeline.result import Result, frame, read_table, read_texts
-from pipeline.schema import TABLES
+from pipeline.schema import TABLES, Table
 
 REPORT_FILE = "report.html"  # in the output folder
 TOP_ENTITIES = 15
@@ -115,25 +116,28 @@ class Overview:
     @classmethod
     def of(cls, result: Result, shown: int = DOCUMENTS_SHOWN) -> Overview:
         """The overview of a result in memory."""
-        first = result.documents["doc_id"].head(shown)
-        tables = {name: table[table["doc_id"].isin(first)]
-                  for name, table in result.tables().items()}
-        documents = result.documents
-        return cls({name: len(table) for name, table in result.tables().items()},
-                   documents[documents["status"] == "error"], len(result.events),
-                   _dated(result.events), _counted(result.entities),
-                   Result(**tables, texts={d: result.texts[d] for d in first
-                                           if d in result.texts}))
+        return cls._gathered({table: [df] for table, df in zip(TABLES, result.tables().values())},
+                             lambda documents: {d: result.texts[d] for d in documents["doc_id"]
+                                                if d in result.texts}, shown)
 
     @classmethod
     def read(cls, folder: Path, shown: int = DOCUMENTS_SHOWN) -> Overview:
         """The overview of the tables a run wrote to `folder`, each read once, a chunk at a
-        time (the documents table first: it says which documents are shown)."""
+        time."""
+        return cls._gathered({table: read_table(folder, table, CHUNK_ROWS) for table in TABLES},
+                             lambda documents: read_texts(folder, documents), shown)
+
+    @classmethod
+    def _gathered(cls, parts_of: dict[Table, Iterable[pd.DataFrame]],
+                  texts_of: Callable[[pd.DataFrame], dict[str, str]], shown: int) -> Overview:
+        """The overview from every table in parts, in the order of `TABLES` (the documents
+        table first: it says which documents are shown); `texts_of` gives the cleaned texts
+        of the shown documents' rows."""
         counts, kept, first = {}, {}, set()
         failed, dated, entities = [], [], None
-        for table in TABLES:
-            counts[table.name], parts = 0, []
-            for part in read_table(folder, table, CHUNK_ROWS):
+        for table, parts in parts_of.items():
+            counts[table.name], mine = 0, []
+            for part in parts:
                 counts[table.name] += len(part)
                 if table.name == "documents":
                     first.update(part["doc_id"].head(shown - len(first)))
@@ -144,12 +148,12 @@ class Overview:
                     counted = _counted(part)
                     entities = counted if entities is None else _merged(
                         pd.concat([entities, counted]))
-                parts.append(part[part["doc_id"].isin(first)])
-            kept[table.name] = pd.concat(parts, ignore_index=True) if parts else frame(table, [])
+                mine.append(part[part["doc_id"].isin(first)])
+            kept[table.name] = pd.concat(mine, ignore_index=True) if mine else frame(table, [])
         return cls(counts, pd.concat(failed) if failed else kept["documents"].head(0),
                    counts["events"], _merged_dated(dated) if dated else _dated(kept["events"]),
                    _counted(kept["entities"]) if entities is None else entities,
-                   Result(**kept, texts=read_texts(folder, kept["documents"])))
+                   Result(**kept, texts=texts_of(kept["documents"])))
 
 
 def render(result: Result, *, meta: str = "") -> str:

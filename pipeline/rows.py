@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.clean import Cleaned
 from pipeline.ingest import Source
-from pipeline.records import doc_text
+from pipeline.records import span_text
 from pipeline.references import Citation, find_credits, parse_references
 from pipeline.schema import MULTI_VALUE_SEPARATOR, TABLE_BY_NAME, Rows, empty_rows
 
@@ -49,10 +49,8 @@ def metadata_sources(cleaned: Cleaned, published: str | None) -> str:
 
 def doc_rows(source: Source, cleaned: Cleaned, doc: Doc) -> Rows:
     """Every table's rows for one processed document."""
-    doc_id, text = source.doc_id, doc_text(doc)
-    # each sentence as (start, text), read off the Doc's text: Span.text joins its tokens
-    sentences = [(s.start_char, said) for s in doc.sents
-                 if (said := text[s.start_char:s.end_char]).strip()]
+    doc_id = source.doc_id
+    sentences = [(s.start_char, said) for s in doc.sents if (said := span_text(s)).strip()]
     starts = [start for start, _ in sentences]
 
     def sentence_of(offset: int) -> int:

@@ -36,6 +36,7 @@ FIELD_LABEL = re.compile(r"^[\w ]{1,20}:\s{2,}")  # "Lives In:    Pelican Town":
 COPYRIGHT = re.compile(r"©|\(c\) *\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
 # A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use.
 MIXED_SCRIPT = re.compile(r"(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04FF])\w+")
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")  # checked first: MIXED_SCRIPT is slow, and rarely needed
 BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been|has worked|writes|covers|lives)\b"
 )
@@ -188,15 +189,17 @@ def unit_features(units: list[Unit]) -> list[dict[str, float]]:
             "all_caps": float(unit.text.isupper()),
             "ends_with_colon": float(unit.text.endswith(":")),
             "starts_lower": float(unit.text[:1].islower()),
-            "digit_ratio": sum(c.isdigit() for c in unit.text) / chars,
-            "symbol_ratio": sum(not c.isalnum() and not c.isspace() for c in unit.text) / chars,
+            "digit_ratio": sum(map(str.isdigit, unit.text)) / chars,
+            "symbol_ratio": (len(unit.text) - sum(map(str.isalnum, unit.text))
+                             - sum(map(str.isspace, unit.text))) / chars,
             "code": float(bool(CODE.search(unit.text))),
             "pipe": float("|" in unit.text),
             "bracket": float("[" in unit.text),
             "url": float(bool(URL.search(unit.text))),
             "copyright": float(bool(COPYRIGHT.search(unit.text))),
             "author_bio": float(bool(BIO.match(unit.text))),
-            "mixed_script": float(bool(MIXED_SCRIPT.search(unit.text))),
+            "mixed_script": float(bool(CYRILLIC.search(unit.text)
+                                       and MIXED_SCRIPT.search(unit.text))),
             "imperative": float(words[0] in word_classes["imperative"]),
             "raw_lines": math.log1p(len(unit.lines)),
             "repeated": float(counts[unit.text.lower()] > 1),
@@ -219,7 +222,7 @@ def unit_features(units: list[Unit]) -> list[dict[str, float]]:
             f[f"rule:{unit.rule}"] = 1.0
         for name, vocabulary in word_classes.items():
             if name not in ("imperative", "site"):
-                share = sum(w in vocabulary for w in words) / len(words)
+                share = sum(map(vocabulary.__contains__, words)) / len(words)
                 f[f"words:{name}"], f[f"any_words:{name}"] = share, float(share > 0)
         own.append(f)
 

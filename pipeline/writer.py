@@ -157,7 +157,7 @@ def _records(lines: Iterable[str]) -> Iterator[str]:
 
 
 def _unneutralised(text: str) -> str:
-    """A cell's text as it was before `_neutral_text`."""
+    """A cell's text as it was before its formula start was neutralised (`_formatter`)."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
@@ -166,11 +166,6 @@ def _holds(path: Path, text: str) -> bool:
         return path.read_text(encoding="utf-8") == text
     except OSError:
         return False
-
-
-def _neutral_text(value) -> str:
-    text = cell_text(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _quoted(text: str) -> str:
@@ -191,8 +186,14 @@ def _formatter(column_type: str, neutralise: bool) -> Callable[[object], str]:
         return lambda value: str(value) if type(value) is int else (
             "" if missing(value) else str(int(value)))
     if column_type == "string":
-        text = _neutral_text if neutralise else cell_text
-        return lambda value: _quoted(cell) if (cell := text(value)) else ""
+        def string(value: object) -> str:  # most cells: one call each
+            text = value if type(value) is str else cell_text(value)
+            if not text:
+                return ""
+            if neutralise and text.startswith(FORMULA_STARTS):
+                text = "'" + text
+            return '"' + text.replace('"', '""') + '"'
+        return string
     return lambda value: _field(cell_text(value))
 
 

@@ -260,17 +260,20 @@ def attribution() -> list[dict]:
     ]
 
 
-# The ClaimBuster debates, split by debate (`make train-claims` trains on "train" and fits
-# the weights and threshold on "dev"): one debate in four, spread over the six decades, is
-# held out for scoring.
+# The ClaimBuster debates, split by debate (`make train-claims` trains the textcat on "train"
+# and fits its weights and threshold on "dev"; `make train-claims-accurate` cross-validates
+# over both, "tuning"): one debate in four, spread over the six decades, is held out for
+# scoring.
 HELD_OUT_DEBATES = frozenset({"1960-10-07", "1984-10-21", "1992-10-15", "2000-10-11",
                               "2008-10-15", "2016-10-09"})
 DEV_DEBATES = frozenset({"1976-09-23", "1996-10-06", "2004-09-30", "2012-10-16"})
 
 
 def debates(part: str) -> list[dict]:
-    """The sentences of the `train`, `dev` or `held_out` debates."""
+    """The sentences of the `train`, `dev`, `tuning` (train and dev) or `held_out` debates."""
     rows = list(read_jsonl(DATA / "claims_dev.jsonl"))
+    if part == "tuning":
+        return [r for r in rows if r["debate"] not in HELD_OUT_DEBATES]
     chosen = {"held_out": HELD_OUT_DEBATES, "dev": DEV_DEBATES}.get(part)
     if chosen is None:
         return [r for r in rows if r["debate"] not in HELD_OUT_DEBATES | DEV_DEBATES]

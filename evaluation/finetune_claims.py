@@ -148,7 +148,7 @@ def cross_validate(lines: list[dict], sentences: dict[str, list[str]]) -> tuple[
         out_of_fold.setdefault(line_id, []).append([text, round(score, 4)])
     record = {"folds": [sorted(f) for f in folds],
               "checks": [{"epoch": at["epoch"], "pooled_roc_auc": auc,
-                          "fold_roc_auc": [aucs_[i] for aucs_ in fold_aucs]}
+                          "fold_roc_auc": [fold[i] for fold in fold_aucs]}
                          for i, (at, auc) in enumerate(zip(pooled, aucs))],
               "chosen": {"epoch": pooled[chosen]["epoch"], "pooled_roc_auc": aucs[chosen]},
               "out_of_fold": out_of_fold}

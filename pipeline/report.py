@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from pipeline import display, schema
 from pipeline import result as result_module
@@ -27,6 +27,9 @@ from pipeline.cache import files_digest
 from pipeline.display import escaped, highlight, summary_of
 from pipeline.result import Result, frame, read_table, read_texts
 from pipeline.schema import TABLES, Table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REPORT_FILE = "report.html"  # in the output folder
 TOP_ENTITIES = 15
@@ -220,6 +223,9 @@ def timeline(events: pd.DataFrame) -> Figure | None:
 def _chart(dated: pd.DataFrame) -> Figure | None:
     if dated.empty:
         return None
+    # imported here: it takes a third of a second, and an unchanged re-run draws nothing
+    from matplotlib.figure import Figure
+
     types = dated.groupby("event_type")["n"].sum().sort_values(kind="stable").index
     row = dated["event_type"].map({name: i for i, name in enumerate(types)})
     end = dated["end"] + pd.Timedelta(days=1)

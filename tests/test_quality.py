@@ -34,3 +34,21 @@ def test_scores_stay_above_their_floors(task):
             assert scores[metric] <= floor, f"{task.name} {metric} rose to {scores[metric]}"
         else:
             assert scores[metric] >= floor, f"{task.name} {metric} fell to {scores[metric]}"
+
+
+@needs_data
+def test_the_accurate_claims_model_never_saw_a_held_out_debate():
+    """Its encoder trained on the tuning debates, and its weights were fitted on out-of-fold
+    scores of exactly those lines: no held-out line may be among them."""
+    from evaluation.tasks import HELD_OUT_DEBATES, debates
+    from pipeline.claims import ACCURATE_DIR
+
+    tuning = debates("tuning")
+    assert {r["debate"] for r in tuning}.isdisjoint(HELD_OUT_DEBATES)
+    assert len(tuning) == len(debates("train")) + len(debates("dev"))
+    training = json.loads((ACCURATE_DIR / "training.json").read_text(encoding="utf-8"))
+    folds = [set(fold) for fold in training["folds"]]
+    assert set().union(*folds) == {r["debate"] for r in tuning}
+    assert sum(map(len, folds)) == len(set().union(*folds))  # each debate in one fold
+    out_of_fold = json.loads((ACCURATE_DIR / "out_of_fold.json").read_text(encoding="utf-8"))
+    assert set(out_of_fold) == {r["id"] for r in tuning}

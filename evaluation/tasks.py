@@ -272,12 +272,11 @@ DEV_DEBATES = frozenset({"1976-09-23", "1996-10-06", "2004-09-30", "2012-10-16"}
 def debates(part: str) -> list[dict]:
     """The sentences of the `train`, `dev`, `tuning` (train and dev) or `held_out` debates."""
     rows = list(read_jsonl(DATA / "claims_dev.jsonl"))
-    if part == "tuning":
-        return [r for r in rows if r["debate"] not in HELD_OUT_DEBATES]
     chosen = {"held_out": HELD_OUT_DEBATES, "dev": DEV_DEBATES}.get(part)
-    if chosen is None:
-        return [r for r in rows if r["debate"] not in HELD_OUT_DEBATES | DEV_DEBATES]
-    return [r for r in rows if r["debate"] in chosen]
+    if chosen is not None:
+        return [r for r in rows if r["debate"] in chosen]
+    left_out = {"tuning": HELD_OUT_DEBATES, "train": HELD_OUT_DEBATES | DEV_DEBATES}[part]
+    return [r for r in rows if r["debate"] not in left_out]
 
 
 def held_out_debates() -> list[dict]:

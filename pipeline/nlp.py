@@ -30,6 +30,10 @@ CITATION_MARKER_INFIXES = (r"(?<=[a-z0-9])\.(?=\[)", r"[\[\]]")
 
 # Our components, after the model's own; each module registers its factory on import.
 COMPONENTS = ("news_entities", "news_dates", "news_events", "news_quotes", "news_claims")
+# The pipes that read the statistical model's output and feed nothing in it: the entity
+# patterns and our components. With a core to spare, the parent process runs them on the
+# Docs a worker parsed (runner._beside), so that worker runs the model and nothing else.
+AFTER_THE_MODEL = ("entity_patterns", *COMPONENTS)
 
 for _name, _default in (("doc_id", ""), ("published", None)):
     if not Doc.has_extension(_name):
@@ -102,16 +106,16 @@ def new_doc(nlp: Language, text: str, doc_id: str = "", published: str | None = 
 def annotate(nlp: Language, text: str, doc_id: str = "", published: str | None = None,
              *, piece_chars: int = PIECE_CHARS) -> Doc:
     """The whole pipeline over one text. A text longer than `piece_chars` goes through the
-    model in pieces cut at paragraph breaks (`pieces`), joined back into one Doc before our
-    components run: the model's memory and time grow with the text it takes at once, while
-    our components need the whole document (an alias late in it of a name early in it, the
-    events' dates). Every offset points into the whole text, as for a short one.
+    model in pieces cut at paragraph breaks (`pieces`), joined back into one Doc before the
+    pipes after the model run: the model's memory and time grow with the text it takes at
+    once, while our components need the whole document (an alias late in it of a name early
+    in it, the events' dates). Every offset points into the whole text, as for a short one.
 
     >>> annotate(load(), Path("long.txt").read_text())._.entities
     """
     if len(text) <= piece_chars:
         return nlp(new_doc(nlp, text, doc_id, published))
-    ours = [name for name in nlp.pipe_names if name in COMPONENTS]
+    ours = [name for name in nlp.pipe_names if name in AFTER_THE_MODEL]
     with nlp.select_pipes(disable=ours):
         parts = list(nlp.pipe(pieces(text, piece_chars), batch_size=1))  # one at a time
     # without the pieces' user data: each piece's own text (`doc_text`) is not the whole's

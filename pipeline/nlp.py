@@ -94,6 +94,11 @@ def make_longest_ents_filter():
 PIECE_CHARS = 20_000  # a longer text goes through the model in pieces of about this size
 
 
+def after_the_model(nlp: Language) -> list[str]:
+    """The enabled pipes of `nlp` that come after the statistical model (`AFTER_THE_MODEL`)."""
+    return [name for name in nlp.pipe_names if name in AFTER_THE_MODEL]
+
+
 def new_doc(nlp: Language, text: str, doc_id: str = "", published: str | None = None) -> Doc:
     """A Doc for `text` with what our components read besides it: its id, its publication
     date (ISO; relative dates resolve against it)."""
@@ -115,7 +120,7 @@ def annotate(nlp: Language, text: str, doc_id: str = "", published: str | None =
     """
     if len(text) <= piece_chars:
         return nlp(new_doc(nlp, text, doc_id, published))
-    ours = [name for name in nlp.pipe_names if name in AFTER_THE_MODEL]
+    ours = after_the_model(nlp)
     with nlp.select_pipes(disable=ours):
         parts = list(nlp.pipe(pieces(text, piece_chars), batch_size=1))  # one at a time
     # without the pieces' user data: each piece's own text (`doc_text`) is not the whole's

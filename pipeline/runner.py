@@ -31,7 +31,7 @@ from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
 from pipeline.consolidate import CorpusLabels
 from pipeline.html import strip_inline_data
 from pipeline.ingest import Source, read_source, read_sources, strip_controls
-from pipeline.nlp import AFTER_THE_MODEL, model_name
+from pipeline.nlp import after_the_model, model_name
 from pipeline.outfolder import hold
 from pipeline.result import Result
 from pipeline.rows import doc_rows, error_rows
@@ -482,7 +482,7 @@ def parse_batch(texts: list[tuple[str, str, str | None]], model: str | None = No
     """The statistical model alone over a batch of (text, doc_id, published): each Doc
     packed (`_packed`), or why it failed, for `finish_batch` to take on."""
     nlp = shared_nlp(model, claims)
-    with nlp.select_pipes(disable=[name for name in AFTER_THE_MODEL if name in nlp.pipe_names]):
+    with nlp.select_pipes(disable=after_the_model(nlp)):
         return [f"{type(doc).__name__}: {doc}" if isinstance(doc, Exception) else _packed(doc)
                 for doc in _pipe(nlp, texts)]
 
@@ -590,8 +590,7 @@ def _pipe(nlp: Language, texts: list[tuple[str, str, str | None]]
 def _components(nlp: Language, parsed: list[Packed | str]) -> list[Doc | str]:
     """Our pipes over Docs the model made (packed; a str says why one failed), the
     batch together; if the batch fails, each Doc alone, so only the one at fault is lost."""
-    ours = [name for name in AFTER_THE_MODEL if name in nlp.component_names]
-    with nlp.select_pipes(enable=ours):
+    with nlp.select_pipes(enable=after_the_model(nlp)):
         try:
             finished = iter(list(nlp.pipe(_unpacked(nlp, item)
                                           for item in parsed if not isinstance(item, str))))

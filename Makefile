@@ -37,13 +37,14 @@ test: $(DEV)
 eval: $(DEV)
 	$(PY) -m evaluation $(TASKS)
 
-# Speed and memory of `make extract` on N articles (default 1000): prints the figures.
+# Speed and memory of `make extract` on N articles (default 1000): prints the figures;
+# `ROUNDS=5` repeats extract and raw spaCy side by side five times (default 3).
 # `make bench LONG=1`: one article of 10k, 100k and 1M characters (memory, report time).
 # `make bench CLAIMS=1 N=200`: what each claims model costs, textcat against accurate.
 # `make bench SCALE=20000`: time per document and peak memory at N (1000) and 20000 articles.
 bench: $(DEV)
 	$(PY) -m evaluation.bench $(N) $(if $(LONG),--long) $(if $(CLAIMS),--claims) \
-		$(if $(SCALE),--scale $(SCALE))
+		$(if $(SCALE),--scale $(SCALE)) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # Refits models/boilerplate_model.json (the dump line classifier) on ../shared/data and
 # prints its page-level cross-validated scores.

@@ -2,10 +2,12 @@
 
 Builds a corpus of N articles (the corpus/ articles and the TempEval-3 texts, each copy with
 its own words in every paragraph, so neither the cache nor the cross-document furniture
-pass can take a shortcut) and prints, from one run of each:
-  - documents/s and words/s of the extract command with the cache off, on 1 and 2 workers;
-  - the same for the raw spaCy model's nlp.pipe over the same cleaned texts, with the same
-    number of processes (the floor cost), and the ratio of the two;
+pass can take a shortcut) and prints:
+  - documents/s and words/s of the extract command with the cache off, on 1 and 2 workers,
+    and of the raw spaCy model's nlp.pipe over the same cleaned texts with the same number
+    of processes (the floor cost), and the ratio of the two. A shared machine's speed drifts
+    by a third within minutes, so each extract run is followed at once by its raw run, the
+    pair repeated for `--rounds` rounds (3), and the medians are the figures;
   - the time per document and the peak memory (all processes) at N and at 5 x N documents;
   - an unchanged re-run with the cache on, against the first run that filled it;
   - where the time of a one-worker run goes, by stage, from one run under cProfile (its
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,7 +118,7 @@ def bench_claims(work: Path, n: int) -> None:
     """Each claims model's cost: one worker each, so the difference is the encoder's."""
     seconds = {model: timed(extract(work / "corpus", work / model, 1, claims=model))[0]
                for model in ("textcat", "accurate")}
-    raw, _ = timed([sys.executable, "-c", RAW_PIPE, str(work / "textcat" / "text"), "1"])
+    raw, _ = timed(raw_pipe(work / "textcat" / "text", 1))
     sentences = sum(1 for _ in (work / "textcat" / "sentences.csv").open(encoding="utf-8")) - 1
     for label, spent in (*seconds.items(), ("raw nlp.pipe", raw)):
         print(f"{label:14s} {spent:7.1f} s  {n / spent:6.2f} docs/s  "
@@ -213,6 +216,45 @@ def profiled_stages(corpus: Path, out: Path) -> None:
         print(f"  {stage:22s} {spent:7.1f} s  {100 * spent / total:5.1f}%")
 
 
+def side_by_side(work: Path, n: int, rounds: int) -> tuple[dict[str, float], tuple[float, float]]:
+    """Extract and raw nlp.pipe in turn, on 1 then 2 processes, `rounds` times: prints each
+    round and the medians. Returns the median seconds of each kind of run, and the peak
+    memory of the first round's extract runs on 1 and 2 workers."""
+    corpus, text = work / "corpus", work / "out1" / "text"  # raw takes extract's cleaned text
+    pairs = {processes: (f"extract, {processes} worker{'s' * (processes > 1)}",
+                         f"raw nlp.pipe, {processes} process{'es' * (processes > 1)}")
+             for processes in (1, 2)}
+    seconds: dict[str, list[float]] = {label: [] for pair in pairs.values() for label in pair}
+    ratios: dict[int, list[float]] = {processes: [] for processes in pairs}
+    memory = []
+    for round_ in range(1, rounds + 1):
+        for processes, (ours, raw) in pairs.items():
+            spent, peak = timed(extract(corpus, work / f"out{processes}", processes))
+            seconds[ours].append(spent)
+            memory += [peak] if round_ == 1 else []
+            seconds[raw].append(timed(raw_pipe(text, processes))[0])
+            ratios[processes].append(seconds[raw][-1] / spent)
+        print(f"round {round_}: " + "; ".join(
+            f"{ours} {seconds[ours][-1]:.1f} s, raw {seconds[raw][-1]:.1f} s "
+            f"({ratios[processes][-1]:.2f})" for processes, (ours, raw) in pairs.items()))
+    medians = {label: statistics.median(spent) for label, spent in seconds.items()}
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in text.glob("*.txt"))
+    print(f"median of {rounds} rounds:")
+    for label, spent in medians.items():
+        print(f"{label:28s} {spent:7.1f} s  {n / spent:6.1f} docs/s  "
+              f"{words / spent:8.0f} words/s (cleaned words)")
+    print("end-to-end / raw nlp.pipe throughput (median of the rounds): "
+          f"{statistics.median(ratios[1]):.2f} (1 process), "
+          f"{statistics.median(ratios[2]):.2f} (2 processes)")
+    print(f"speed-up from 1 to 2 workers: "
+          f"{medians[pairs[1][0]] / medians[pairs[2][0]]:.2f}x")
+    return medians, (memory[0], memory[1])
+
+
+def raw_pipe(texts: Path, processes: int) -> list[str]:
+    return [sys.executable, "-c", RAW_PIPE, str(texts), str(processes)]
+
+
 def growth(n: int, seconds: float, peak: float, big: int, big_seconds: float,
            big_peak: float) -> str:
     return (f"2 workers, {n} / {big} documents: {1000 * seconds / n:.1f} / "
@@ -238,6 +280,8 @@ def main() -> None:
                         help="the cost of each claims model instead")
     parser.add_argument("--scale", type=int, metavar="BIG",
                         help="time per document and memory at n and at BIG documents instead")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of extract and raw nlp.pipe side by side (default 3)")
     args = parser.parse_args()
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,20 +294,8 @@ def main() -> None:
         print(f"corpus: {n} documents, {words:,} words")
         if args.claims:
             return bench_claims(work, n)
-        one, mem_one = timed(extract(work / "corpus", work / "out1", 1))
-        two, mem_two = timed(extract(work / "corpus", work / "out2", 2))
-        clean_words = sum(len(p.read_text(encoding="utf-8").split())
-                          for p in (work / "out2" / "text").glob("*.txt"))
-        raw, _ = timed([sys.executable, "-c", RAW_PIPE, str(work / "out2" / "text"), "2"])
-        raw_one, _ = timed([sys.executable, "-c", RAW_PIPE, str(work / "out2" / "text"), "1"])
-        for label, seconds in (("extract, 1 worker", one), ("extract, 2 workers", two),
-                               ("raw nlp.pipe, 1 process", raw_one),
-                               ("raw nlp.pipe, 2 processes", raw)):
-            print(f"{label:28s} {seconds:7.1f} s  {n / seconds:6.1f} docs/s  "
-                  f"{clean_words / seconds:8.0f} words/s (cleaned words)")
-        print(f"end-to-end / raw nlp.pipe throughput: {raw_one / one:.2f} (1 process), "
-              f"{raw / two:.2f} (2 processes)")
-        print(f"speed-up from 1 to 2 workers: {one / two:.2f}x")
+        seconds, (mem_one, mem_two) = side_by_side(work, n, args.rounds)
+        two = seconds["extract, 2 workers"]
         profiled_stages(work / "corpus", work / "out-profiled")
         build_corpus(work / "big", 5 * n)
         big, mem_big = timed(extract(work / "big", work / "out3", 2))

@@ -101,7 +101,7 @@ def test_a_doc_the_parent_cannot_finish_is_an_error_row_and_its_batch_goes_on(fo
     parsed = parse_batch([(cleaned.text, source.doc_id, published)
                           for source, cleaned, published in prepared])
     data, user_data, spans = parsed[1]
-    parsed[1] = (data[:200], user_data, spans)  # cut short on its way back from the worker
+    del data["array_body"]  # its tokens lost on the way back from the worker
     finished, whole = finish_batch(prepared, parsed), annotate_batch(prepared)
 
     assert [d.doc_id for d in finished] == [d.doc_id for d in whole]

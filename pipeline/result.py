@@ -134,9 +134,11 @@ def read_table(folder: Path, table: Table, chunk_rows: int | None = None
 
 
 def _restored(df: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Cells as they were before the writer neutralised formula-like ones."""
+    """Cells as they were before the writer neutralised formula-like ones (only the few
+    cells that start with an apostrophe are looked at further)."""
     for column in (c.name for c in table.columns if c.type == "string"):
-        cells, rest = df[column], df[column].str[1:]
-        neutralised = cells.str.startswith("'") & rest.str.startswith(FORMULA_STARTS)
-        df[column] = rest.where(neutralised.fillna(False), cells)
+        quoted = df[column].str.startswith("'").fillna(False)
+        if quoted.any():
+            rest = df.loc[quoted, column].str[1:]
+            df.loc[rest.index[rest.str.startswith(FORMULA_STARTS)], column] = rest
     return df

@@ -390,10 +390,10 @@ class _Engine:
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
-            if exc[0] is None:
-                self.pool.close()  # let the workers finish
-            else:
-                self.pool.terminate()  # interrupted or failed: stop them now
+            # every result is in, or the run was interrupted or failed: the workers are
+            # stopped now, not left to exit on their own (tearing down a worker's heap took
+            # 0.75 s that a 1,000-article run waited for)
+            self.pool.terminate()
             self.pool.join()
         if self.client is not None:
             self.client.close()

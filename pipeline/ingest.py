@@ -216,7 +216,11 @@ def strip_controls(text: str, *, keep_offsets: bool = False) -> tuple[str, tuple
 def read_sources(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[Path] = (),
                  follow_links: bool = False) -> Iterator[Source]:
     """Each article file found (`find_files`) as a `Source`, with its `doc_ids` id."""
-    found = find_files(paths, exclude=exclude, follow_links=follow_links)
+    return read_found(find_files(paths, exclude=exclude, follow_links=follow_links))
+
+
+def read_found(found: list[Found]) -> Iterator[Source]:
+    """Each file of a `find_files` listing as a `Source`, with its `doc_ids` id."""
     for item, doc_id in zip(found, doc_ids(found)):
         if item.error:
             yield Source(doc_id, item.path.as_posix(), "", 0, "", item.error)

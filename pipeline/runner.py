@@ -16,6 +16,7 @@ import multiprocessing.pool
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import islice
@@ -30,7 +31,7 @@ from pipeline.claims import CLAIM_MODELS
 from pipeline.clean import Cleaned, Removed, clean, corpus_lines, furniture_key
 from pipeline.consolidate import CorpusLabels
 from pipeline.html import strip_inline_data
-from pipeline.ingest import Source, read_source, read_sources, strip_controls
+from pipeline.ingest import Found, Source, find_files, read_found, read_source, strip_controls
 from pipeline.nlp import after_the_model, model_name
 from pipeline.outfolder import hold
 from pipeline.result import Result
@@ -149,7 +150,8 @@ def extract(paths: str | Path | Iterable[str | Path] = "corpus", **options) -> R
     >>> result.entities[["name", "label"]].head()
     """
     settings = Options(**options)
-    return _collected(run(corpus_jobs(paths, follow_links=settings.follow_links), settings))
+    found = find_files(paths, follow_links=settings.follow_links)
+    return _collected(run(corpus_jobs(found), settings))
 
 
 def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
@@ -169,20 +171,24 @@ def extract_to(paths: str | Path | Iterable[str | Path], out: str | Path, *,
     >>> extract_to("corpus/", "outputs/", cache=Path("outputs/.cache.sqlite")).errors
     """
     settings, out = Options(**options), Path(out)
-    version = pipeline_version(model_name(settings.model), settings.claims)
-    jobs = list(corpus_jobs(paths, exclude=[out], follow_links=settings.follow_links))
-    if not jobs:
+    model = model_name(settings.model)
+    version = pipeline_version(model, settings.claims)
+    found = find_files(paths, exclude=[out], follow_links=settings.follow_links)
+    if not found:
         raise FileNotFoundError(f"no article files found in {paths}")
-    run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise, bom,
-                           xlsx)
-    with hold(out):
+    with hold(out), _Engine(settings, model) as engine:
+        if len(found) > settings.batch_size and not (settings.cache and settings.cache.exists()):
+            engine.start()  # no earlier run to answer from: the model loads as the corpus is read
+        jobs = list(corpus_jobs(found))
+        run_key = document_key(version, [job_key(version, job) for job in jobs], neutralise,
+                               bom, xlsx)
         if (settings.cache and (not xlsx or (out / WORKBOOK).exists())
                 and (unchanged := Cache(settings.cache).last_run(out, run_key))):
             return Summary(**unchanged)  # the same inputs gave the tables that are there
         summary = Summary()
         writer = TableWriter(out, neutralise=neutralise, bom=bom, xlsx=xlsx)
         try:
-            finished = run(iter(jobs), settings)
+            finished = run(iter(jobs), settings, engine)
             for done in progress(finished, len(jobs)) if progress else finished:
                 writer.add(done.rows, {done.doc_id: done.text} if done.text is not None else {})
                 summary.documents += 1
@@ -243,11 +249,9 @@ def published_date(value: str | date | None) -> str | None:
         ) from None
 
 
-def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[Path] = (),
-                follow_links: bool = False) -> Iterator[Job]:
-    """A job per article file (`read_sources`, which takes `exclude` and `follow_links`), with
-    the cross-document furniture lines it holds and the earlier file that tells the same
-    story, if any.
+def corpus_jobs(found: list[Found]) -> Iterator[Job]:
+    """A job per article file that `find_files` found, with the cross-document furniture
+    lines it holds and the earlier file that tells the same story, if any.
 
     Two reads of the corpus: the first finds the furniture and the near-duplicates
     (`corpus_lines`), the second gives each file the furniture lines found in it, so a new
@@ -255,13 +259,9 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[P
     changes, and of no other.
     """
     readable: list[str] = []
-    exclude = list(exclude)
-
-    def sources() -> Iterator[Source]:
-        return read_sources(paths, exclude=exclude, follow_links=follow_links)
 
     def texts() -> Iterator[str]:
-        for source in sources():
+        for source in read_found(found):
             if not source.error:
                 readable.append(source.doc_id)
                 yield source.text
@@ -269,7 +269,7 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[P
     shared = corpus_lines(texts())
     near = {readable[page]: (readable[first], share)
             for page, (first, share) in shared.near_duplicates.items()}
-    for source in sources():
+    for source in read_found(found):
         normalised = furniture_key(source.text)
         held = frozenset(line for line in shared.furniture if line in normalised)
         story_of, share = near.get(source.doc_id, ("", None))
@@ -278,20 +278,22 @@ def corpus_jobs(paths: str | Path | Iterable[str | Path], *, exclude: Iterable[P
                   error="" if source.sha256 else source.error)  # not read: not read again
 
 
-def run(jobs: Iterable[Job], options: Options) -> Iterator[Done]:
+def run(jobs: Iterable[Job], options: Options, engine: _Engine | None = None
+        ) -> Iterator[Done]:
     """Every job's rows, in input order: from the cache where it has them, else processed
     batch by batch by the chosen engine. Jobs are taken a window at a time (a few batches
     per worker), so memory stays flat, and the engine is given the next window while this
     one's documents are taken, so it never waits between windows; each finished document
     is committed to the cache at once. Identical files are marked `duplicate_of` the first
     one, and copies of one story `near_duplicate_of` its first file (every copy keeps its
-    rows)."""
+    rows). `engine`: one already open (`extract_to` opens it first); else the run opens its
+    own."""
     model = model_name(options.model)
     version = pipeline_version(model, options.claims)
     cache = Cache(options.cache) if options.cache else None
     first_with: dict[str, str] = {}
     try:
-        with _Engine(options, model) as process:
+        with nullcontext(engine) if engine else _Engine(options, model) as process:
             def started(chunk: list[Job]) -> tuple[list[Job], list[str], dict, Iterator[Done]]:
                 """The window's cache keys and hits, and its other jobs handed to the engine
                 (a generator's first iterable is evaluated at once: `process` starts)."""
@@ -344,33 +346,37 @@ def _workers(options: Options) -> int:
 
 
 class _Engine:
-    """`process(batches)`: each batch's Done list, in order; a context manager so worker
-    processes and cluster connections are closed however the run ends."""
+    """`engine(batches)`: each batch's Done list, in order; a context manager so worker
+    processes and cluster connections are closed however the run ends. Workers start with
+    the first call of more than one batch, or before it with `start()`."""
 
     def __init__(self, options: Options, model: str) -> None:
         self.options, self.model = options, model
         self.pool = self.client = None
+        self.work = functools.partial(process_batch, model=model, claims=options.claims)
 
-    def __enter__(self) -> Callable[[Iterable[list[Job]]], Iterator[list[Done]]]:
-        work = functools.partial(process_batch, model=self.model, claims=self.options.claims)
+    def __enter__(self) -> _Engine:
+        return self
+
+    def start(self) -> None:
+        """Start the worker processes now: each loads the model while this process goes on
+        (reading the corpus)."""
+        if self.options.engine == "local" and self.pool is None:
+            self.pool = _worker_pool(_workers(self.options), self.model, self.options.claims)
+
+    def __call__(self, batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
         if self.options.engine == "dask":
-            client = self.client = _dask_client(self.options.scheduler)
-
-            def on_cluster(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
-                futures = client.map(work, list(batches), pure=False)  # submitted now
-                return map(_released_result, futures)
-            return on_cluster
-        def on_workers(batches: Iterable[list[Job]]) -> Iterator[list[Done]]:
-            batches = list(batches)
-            if len(batches) <= 1 and self.pool is None:  # one batch: not worth the workers
-                return map(work, batches)
-            workers = _workers(self.options)
-            if self.pool is None:
-                self.pool = _worker_pool(workers, self.model, self.options.claims)
-            if workers >= (os.cpu_count() or 1):  # no core to spare: the workers do it all
-                return self.pool.imap(work, batches)
-            return self._beside(batches)
-        return on_workers
+            if self.client is None:
+                self.client = _dask_client(self.options.scheduler)
+            futures = self.client.map(self.work, list(batches), pure=False)  # submitted now
+            return map(_released_result, futures)
+        batches = list(batches)
+        if len(batches) <= 1 and self.pool is None:  # one batch: not worth the workers
+            return map(self.work, batches)
+        self.start()
+        if _workers(self.options) >= (os.cpu_count() or 1):  # no core to spare: the workers
+            return self.pool.imap(self.work, batches)  # do it all
+        return self._beside(batches)
 
     def _beside(self, batches: list[list[Job]]) -> Iterator[list[Done]]:
         """With a core to spare, the workers run the statistical model only: the pool's

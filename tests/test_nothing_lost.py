@@ -13,6 +13,7 @@ import pytest
 
 from evaluation.tasks import DATA
 from pipeline.clean import clean, furniture_key
+from pipeline.ingest import find_files
 from pipeline.runner import corpus_jobs, extract_to
 
 DEV_PAGES = DATA / "boilerplate_dev.jsonl"
@@ -74,7 +75,8 @@ def write(folder: Path, pages: dict[str, str]) -> Path:
 def cleaned_texts(folder: Path) -> dict[str, str]:
     """What `make extract` would keep of each page, without the cost of spaCy."""
     return {job.doc_id: clean(Path(job.path).read_text(encoding="utf-8"),
-                              furniture=job.furniture).text for job in corpus_jobs(folder)}
+                              furniture=job.furniture).text
+            for job in corpus_jobs(find_files(folder))}
 
 
 @pytest.mark.parametrize("copies", [2, 3, 10, 50])
@@ -83,7 +85,7 @@ def test_copies_of_a_wire_story_under_other_sites_frames_keep_their_whole_body(
     frames = site_frames(copies)
     folder = write(tmp_path, {f"copy-{i:02}": framed(frame, HEADLINE, *STORY)
                               for i, frame in enumerate(frames)})
-    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    jobs = {job.doc_id: job for job in corpus_jobs(find_files(folder))}
     for doc_id, text in cleaned_texts(folder).items():
         missing = [p for p in STORY if p not in text]
         assert not missing, (doc_id, missing)
@@ -108,7 +110,7 @@ def test_the_frame_a_site_repeats_still_goes_when_its_pages_tell_other_stories(t
                                      ("Tacna", "Thursday", 5))]
     folder = write(tmp_path, {f"story-{i}": framed(frame, f"Schools Story {i}", *story)
                               for i, story in enumerate(stories)})
-    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    jobs = {job.doc_id: job for job in corpus_jobs(find_files(folder))}
     assert all(len(job.furniture) >= 10 for job in jobs.values())  # the frame's lines found
     assert not any(job.near_duplicate_of for job in jobs.values())
     for (doc_id, text), story in zip(sorted(cleaned_texts(folder).items()), stories):
@@ -126,7 +128,7 @@ def test_updated_versions_of_a_story_keep_their_whole_body(tmp_path):
     texts = cleaned_texts(folder)
     for name, body in versions.items():
         assert all(p in texts[name] for p in body[1:]), name
-    jobs = {job.doc_id: job for job in corpus_jobs(folder)}
+    jobs = {job.doc_id: job for job in corpus_jobs(find_files(folder))}
     assert jobs["v2"].near_duplicate_of == jobs["v3"].near_duplicate_of == "v1"
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import pipeline
+from pipeline.ingest import find_files
 from pipeline.outfolder import LOCK_FILE
 from pipeline.runner import (
     annotate_batch,
@@ -97,7 +98,7 @@ def test_one_worker_beside_the_parent_gives_the_serial_tables(four, serial):
 
 
 def test_a_doc_the_parent_cannot_finish_is_an_error_row_and_its_batch_goes_on(four):
-    prepared = prepare_batch(list(corpus_jobs(four)))
+    prepared = prepare_batch(list(corpus_jobs(find_files(four))))
     parsed = parse_batch([(cleaned.text, source.doc_id, published)
                           for source, cleaned, published in prepared])
     data, user_data, spans = parsed[1]

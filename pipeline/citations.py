@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.entities import Mention, entity_for_span
@@ -440,12 +442,21 @@ def _according_to(token: Token) -> tuple[Token, list[Token]] | None:
     return source, max(left, right, key=len)
 
 
+def _openers(doc: Doc, cues: AbstractSet[str]) -> list[int]:
+    """The tokens that may open a statement, "according" and the cue verbs (`is_cue`),
+    read off the arrays: iterating the Doc would build every Token."""
+    strings = doc.vocab.strings
+    according = strings["according"]
+    return [i for i, (lower, pos, lemma) in enumerate(doc.to_array([LOWER, POS, LEMMA]).tolist())
+            if lower == according or pos == VERB and strings[lemma].lower() in cues]
+
+
 def reported_speech(doc: Doc, speakers: Speakers, used: set[int],
                     quoted: list[tuple[int, int]], cues: AbstractSet[str]) -> list[Citation]:
     """Statements without quotation marks: "X said (that) …", "according to X, …"."""
     statements = []
     starts, ends = zip(*sorted(quoted)) if quoted else ((), ())
-    for token in doc:
+    for token in (doc[i] for i in _openers(doc, cues)):
         inside = bisect.bisect_right(starts, token.idx) - 1  # the last quote opened before
         if token.i in used or inside >= 0 and token.idx < max(ends[: inside + 1]):
             continue

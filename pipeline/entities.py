@@ -385,11 +385,12 @@ def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon,
         words = tuple(t.orth for t in cand.span)
         if any(c.isupper() for c in cand.span.text):
             names.setdefault(words[0], {}).setdefault(words, cand.label)
+    longest_first = {first: sorted(options.items(), key=lambda kv: -len(kv[0]))
+                     for first, options in names.items()}
     orths, outside = columns.orths, columns.outside
     recovered, i = [], 0
     while i < len(orths):
-        options = names.get(orths[i], {}) if outside[i] else {}
-        for words, label in sorted(options.items(), key=lambda kv: -len(kv[0])):
+        for words, label in longest_first.get(orths[i], ()) if outside[i] else ():
             end = i + len(words)
             if tuple(orths[i:end]) == words and all(outside[i:end]):
                 recovered.append(_candidate(doc[i:end], label, False, lex))

@@ -142,7 +142,25 @@ def _narrow(value: Value, mod: str) -> Value:
 
 
 def _alt(words) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    """The words as one alternation, written as a trie ('jan(?:uary)?'): it matches as the
+    words tried longest first would, and the engine no longer tries each word in turn at
+    every position of a text."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _branches(trie)
+
+
+def _branches(node: dict) -> str:
+    """A trie node as a pattern: its longer words first, then the word ending there."""
+    branches = [re.escape(char) + _branches(rest) for char, rest in node.items() if char]
+    body = "|".join(branches)
+    if "" in node and branches:
+        return f"(?:{body})?"
+    return body if len(branches) < 2 else f"(?:{body})"
 
 
 MONTH = rf"(?:{_alt(LEX['months'])})\.?"

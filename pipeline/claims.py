@@ -65,6 +65,7 @@ TYPES = (("number", "statistic"), ("money", "statistic"), ("comparison", "compar
 # Features that make a sentence no claim at all: it scores 0 and the classifier is not run.
 EXCLUSIONS = ("heading", "verbless", "timestamp", "byline")
 FINITE = {"VBD", "VBZ", "VBP", "MD"}
+COMPARATIVES = {"JJR", "JJS", "RBR", "RBS"}
 # "07.45 BST", "7:45pm", "Updated 10.02 ET": a liveblog entry's time, alone on its line
 TIMESTAMP = re.compile(r"(?:(?:updated|posted|published)\s+)?\d{1,2}[.:]\d{2}"
                        r"(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?", re.IGNORECASE)
@@ -125,24 +126,25 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
     text, said = doc_text(sent.doc), span_text(sent)
     tokens = list(sent)  # each pass over a Span makes its Token objects anew
     words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    tags, poses = {t.tag_ for t in words}, {t.pos_ for t in words}  # read once, asked often
     lower = " " + " ".join(t.lower_ for t in words) + " "
     lemmas = " " + " ".join(t.lemma_.lower() for t in words) + " "
     labels = {t.ent_type_ for t in tokens if t.ent_type_}  # sent.ents reads the whole Doc
     subjects = {t.lower_ for t in tokens if t.dep_ in ("nsubj", "nsubjpass")}
     first = words[0] if words else None
     found = {
-        "number": bool(labels & COUNTED) or any(
+        "number": bool(labels & COUNTED) or "NUM" in poses and any(
             t.pos_ == "NUM" and t.ent_type_ not in ("DATE", "TIME", "ORDINAL") for t in words),
         "money": bool(labels & {"PERCENT", "MONEY"}) or _has(lower, "money"),
         "entity": bool(labels & NAMED),
         "date": "DATE" in labels,
-        "comparison": any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in words)
-        or _has(lower, "comparison"),
+        "comparison": bool(tags & COMPARATIVES) or _has(lower, "comparison"),
         "causal": _has(lower, "causal") or _has(lemmas, "causal"),
         "prediction": _has(lower, "prediction"),
-        "past": any(t.tag_ == "VBD" for t in words),
-        "perfect": any(t.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux"
-                                               for c in t.children) for t in words),
+        "past": "VBD" in tags,
+        "perfect": "VBN" in tags and any(
+            t.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in t.children)
+            for t in words),
         "third_person": bool(subjects) and not subjects & SPEAKERS,
         "hedge": _has(lower, "hedge"),
         "question": said.rstrip().endswith("?"),
@@ -155,7 +157,7 @@ def features(sent: Span, quoted: bool = False) -> set[str]:
         "fragment": len(words) < RULES["min_words"],  # "Thank you.", "Opinion"
         "quote": quoted,
         # the exclusions: no statement to check
-        "verbless": not any(t.pos_ in ("VERB", "AUX") for t in words),  # also a lone '"'
+        "verbless": poses.isdisjoint(("VERB", "AUX")),  # also a lone '"'
         "heading": _heading(sent, said, words, text),
         "timestamp": TIMESTAMP.fullmatch(said.strip()) is not None,
         "byline": _byline(said, words),

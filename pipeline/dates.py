@@ -69,19 +69,20 @@ def _trim(span: Span) -> Span:
     """TimeML extents: no leading preposition or hedge ('about'), no possessive or
     punctuation at the end, and 'the' only when it determines the temporal noun itself
     ('the late 1990s' but not 'the 1990 elections')."""
-    doc, start, end = span.doc, span.start, span.end
-    while start < end and (doc[start].pos_ in ("ADP", "CCONJ", "PUNCT", "SPACE")
-                           and doc[start].lower_ not in ("next", "past", "last")
-                           or doc[start].lower_ in LEX["trimmed_before"]
-                           or doc[start].lower_ in ("both", "either")):
+    tokens = list(span)  # each doc[i] makes its Token anew
+    start, end = 0, len(tokens)
+    while start < end and (tokens[start].pos_ in ("ADP", "CCONJ", "PUNCT", "SPACE")
+                           and tokens[start].lower_ not in ("next", "past", "last")
+                           or tokens[start].lower_ in LEX["trimmed_before"]
+                           or tokens[start].lower_ in ("both", "either")):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"
-                           or doc[end - 1].is_space or doc[end - 1].pos_ == "CCONJ"):
+    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].tag_ == "POS"
+                           or tokens[end - 1].is_space or tokens[end - 1].pos_ == "CCONJ"):
         end -= 1
-    if start < end and doc[start].lower_ in ("the", "a", "an") and \
-            not start < doc[start].head.i < end:
+    if start < end and tokens[start].lower_ in ("the", "a", "an") and \
+            not span.start + start < tokens[start].head.i < span.start + end:
         start += 1
-    return doc[start:end]
+    return span[start:end]
 
 
 def _pieces(span: Span) -> list[Span]:

@@ -132,14 +132,15 @@ def _form(text: str) -> str:
 def _trim(span: Span, lex: Lexicon) -> Span:
     """No leading article or punctuation, no trailing possessive, punctuation or currency
     sign ('US $')."""
-    doc, start, end = span.doc, span.start, span.end
-    while start < end and (doc[start].is_punct or doc[start].is_space
-                           or doc[start].lower_ in lex.leading_trim):
+    tokens = list(span)  # each doc[i] makes its Token anew
+    start, end = 0, len(tokens)
+    while start < end and (tokens[start].is_punct or tokens[start].is_space
+                           or tokens[start].lower_ in lex.leading_trim):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
-                           or doc[end - 1].tag_ == "POS" or doc[end - 1].is_currency):
+    while end > start and (tokens[end - 1].is_punct or tokens[end - 1].is_space
+                           or tokens[end - 1].tag_ == "POS" or tokens[end - 1].is_currency):
         end -= 1
-    return doc[start:end]
+    return span[start:end]
 
 
 def _pieces(span: Span) -> list[Span]:
@@ -540,12 +541,13 @@ class _Grouper:
         return host
 
     def _alias_appositive(self, cand: _Candidate, group: _Group) -> None:
-        """A capitalised appositive the model did not tag still names the same thing."""
-        if group.label in PLACE_LABELS:
-            return
+        """A capitalised appositive the model did not tag still names the same thing (not
+        of a place; the label, a vote, is asked only when there is one)."""
         for child in cand.span.root.children:
             if child.dep_ != "appos" or child.ent_iob_ != "O" or child.pos_ != "PROPN":
                 continue
+            if group.label in PLACE_LABELS:
+                return
             phrase = _trim(cand.span.doc[child.left_edge.i:child.i + 1], self.lex)
             if len(phrase) and all(t.text[:1].isupper() or t.lower_ in self.lex.acronym_skip
                                    for t in phrase if t.is_alpha):

@@ -23,7 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import POS, SENT_START
+from spacy.attrs import IDX, LEMMA, POS, SENT_START
 from spacy.language import Language
 from spacy.symbols import NOUN, VERB
 from spacy.tokens import Doc, Span, Token
@@ -112,11 +112,13 @@ def _child(token: Token, deps: set[str]) -> Token | None:
 def _verb_words(verb: Token, lex: Lexicon) -> list[Token]:
     """The verb, then its particle ('shot down') or the bare verb completing a listed
     phrase ('let Crespo go' -> 'let go')."""
-    words = [verb, *(c for c in verb.children if c.dep_ == "prt")]
-    for c in verb.children:
-        if c.dep_ in ("ccomp", "xcomp") and f"{verb.lemma_} {c.lemma_}" in lex.type_of:
-            words.append(c)
-    return words
+    particles, completing = [], []
+    for c in verb.children:  # one pass: each pass over them makes their Tokens anew
+        if c.dep_ == "prt":
+            particles.append(c)
+        elif c.dep_ in ("ccomp", "xcomp") and f"{verb.lemma_} {c.lemma_}" in lex.type_of:
+            completing.append(c)
+    return [verb, *particles, *completing]
 
 
 def _lemma(words: list[Token]) -> str:
@@ -349,9 +351,11 @@ class _Dates:
         self.bounds = {i for i, root in enumerate(self.roots)
                        if doc[root].dep_ == "pobj" and doc[root].head.lower_ in BOUNDS}
         self.paragraphs = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(doc_text(doc))]
-        # found once, from the array: Token.sent walks the Doc, Doc.sents builds every Span
-        starts = doc.to_array([SENT_START]).tolist()
-        self.sentence_starts = [0] + [i for i, start in enumerate(starts) if start == 1 and i]
+        # found once, from the arrays: Token.sent walks the Doc, Doc.sents builds every Span
+        starts = [(i, char) for i, (start, char) in
+                  enumerate(doc.to_array([SENT_START, IDX]).tolist()) if start == 1 and i]
+        self.sentence_starts = [0] + [i for i, _ in starts]
+        self.sentence_chars = [0] + [char for _, char in starts]  # where each one starts
         self.narrates: dict[int, bool] = {}  # sentence number -> says what followed
 
     def _sentence(self, token: Token) -> int:
@@ -382,11 +386,10 @@ class _Dates:
         ...')."""
         if number == 0:
             return None
-        sentence, previous = self.sentence(number), self.sentence(number - 1)
-        i = bisect.bisect_left(self.starts, sentence.start_char) - 1
-        paragraph = self.paragraphs[bisect.bisect_right(self.paragraphs, sentence.start_char) - 1]
-        earliest = previous.start_char if across_paragraphs else max(paragraph,
-                                                                      previous.start_char)
+        start, previous = self.sentence_chars[number], self.sentence_chars[number - 1]
+        i = bisect.bisect_left(self.starts, start) - 1
+        paragraph = self.paragraphs[bisect.bisect_right(self.paragraphs, start) - 1]
+        earliest = previous if across_paragraphs else max(paragraph, previous)
         return i if i >= 0 and self.timexes[i].start >= earliest else None
 
     def of(self, head: Token, clause: set[int]) -> Timex | None:
@@ -422,9 +425,9 @@ class _Dates:
 
 def _sets_scene(verb: Token, scene_setting: frozenset[str]) -> bool:
     """'took place', 'happened', 'occurred': a clause that only says when something was."""
-    objects = [c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"]
-    return verb.lemma_.lower() in scene_setting or any(
-        f"{verb.lemma_.lower()} {o}" in scene_setting for o in objects)
+    lemma = verb.lemma_.lower()
+    return lemma in scene_setting or any(f"{lemma} {c.lemma_.lower()}" in scene_setting
+                                         for c in verb.children if c.dep_ == "dobj")
 
 
 # ---------------------------------------------------------------- events
@@ -453,8 +456,10 @@ def _event(words: list[Token], dates: _Dates) -> Event:
 
 def find_events(doc: Doc, lex: Lexicon = LEXICON) -> list[Event]:
     """Every event of a parsed Doc with doc._.entities and doc._.dates set, by position."""
-    dates = _Dates(doc, lex)
-    heads = [i for i, pos in enumerate(doc.to_array([POS]).tolist()) if pos in (VERB, NOUN)]
+    dates, strings = _Dates(doc, lex), doc.vocab.strings
+    # every verb, and the nouns of the lexicon (`_trigger`), read off the arrays
+    heads = [i for i, (pos, lemma) in enumerate(doc.to_array([POS, LEMMA]).tolist())
+             if pos == VERB or pos == NOUN and strings[lemma].lower() in lex.type_of]
     return [_event(words, dates) for i in heads if (words := _trigger(doc[i], dates, lex))]
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.records import doc_text, record
+from pipeline.records import doc_text, record, span_text
 from pipeline.temporal import FINDER, LEX, Value, normalise
 
 COUNTED = frozenset(LEX["counted"])
@@ -101,7 +101,7 @@ def _candidates(doc: Doc, published: date | None) -> list[Span]:
     shorter, and neighbours that read as one expression are joined."""
     spans = []
     for ent in doc.ents:
-        value = normalise(ent.text, published) if ent.label_ in ("DATE", "TIME") else None
+        value = normalise(span_text(ent), published) if ent.label_ in ("DATE", "TIME") else None
         if value is not None:  # not an age or a number
             spans += [ent] if value.value else [ent, *_pieces(ent)]
     for match in FINDER.finditer(doc_text(doc)):
@@ -109,7 +109,7 @@ def _candidates(doc: Doc, published: date | None) -> list[Span]:
         spans += [span] if span is not None else []
     scored = {}
     for span in (_trim(s) for s in spans):
-        value = normalise(span.text, published) if len(span) else None
+        value = normalise(span_text(span), published) if len(span) else None
         if value is not None and (span.start, span.end) not in scored:
             scored[span.start, span.end] = (bool(value.value), len(span), span)
     chosen, taken = [], set()
@@ -124,7 +124,7 @@ def _candidates(doc: Doc, published: date | None) -> list[Span]:
         gap = doc[last.end:span.start]
         if all(t.lower_ in JOINERS for t in gap) and len(gap) <= 1:
             both = doc[last.start:span.end]
-            value = normalise(both.text, published)
+            value = normalise(span_text(both), published)
             if value is not None and value.value and value.type in ("DATE", "TIME"):
                 joined[-1] = both
                 continue
@@ -137,7 +137,7 @@ def _fraction(span: Span) -> bool:
     after = span.doc[span.end:span.end + 1]
     return (len(after) == 1 and after[0].lower_ == "of"
             and re.fullmatch(r"(?:(?:more|less)\s+than\s+)?(?:a|one|two|three)[\s-]quarters?",
-                             span.text.lower()) is not None)
+                             span_text(span).lower()) is not None)
 
 
 def _counts(span: Span) -> bool:
@@ -162,13 +162,14 @@ def find_timexes(doc: Doc, published: date | str | None = None) -> list[Timex]:
         published = date.fromisoformat(published[:10]) if published else None
     timexes, previous = [], None
     for span in _candidates(doc, published):
-        value = normalise(span.text, published, tense=_tense(span), previous=previous)
+        said = span_text(span)
+        value = normalise(said, published, tense=_tense(span), previous=previous)
         if value is None or _fraction(span) or _counts(span) or (
                 value.type == "SET" and len(span) == 1 and span[0].dep_ == "amod"):
             continue
         if _ends_at_a_date(span, value):
             value = Value("DURATION", "P1Y")
-        timexes.append(Timex(span.start_char, span.end_char, span.text, value.type,
+        timexes.append(Timex(span.start_char, span.end_char, said, value.type,
                              value.value, value.date_start, value.date_end,
                              value.granularity, value.anchor))
         if value.date_start and value.anchor != "previous":

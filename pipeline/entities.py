@@ -25,7 +25,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.clean import find_dateline
-from pipeline.records import doc_text, record
+from pipeline.records import doc_text, record, span_text
 from pipeline.resources import MODELS, LexiconRules
 
 
@@ -157,7 +157,7 @@ def _stance(span: Span) -> bool:
     """An adjective made of a name ('pro-Beijing', 'anti-EU'), whether the prefix is in the
     span or the tokenizer split it off before it ('pro', '-', 'Beijing')."""
     doc, i = span.doc, span.start
-    return bool(STANCE_PREFIX.match(span.text)) or (
+    return bool(STANCE_PREFIX.match(span_text(span))) or (
         i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
         and not doc[i - 2].whitespace_ and bool(STANCE_PREFIX.fullmatch(doc[i - 2].text + "-")))
 
@@ -165,7 +165,7 @@ def _stance(span: Span) -> bool:
 def _is_name(span: Span) -> bool:
     """Has a letter, is not a lone lowercase stop word the model mistook for a name, nor
     an adjective made of one ('pro-Beijing', 'anti-EU')."""
-    if not any(c.isalpha() for c in span.text) or _stance(span):
+    if not any(c.isalpha() for c in span_text(span)) or _stance(span):
         return False
     return not (len(span) == 1 and span[0].is_lower and span[0].is_stop)
 
@@ -250,7 +250,7 @@ def _masthead(cand: _Candidate, lex: Lexicon) -> _Candidate:
     has one id whether or not a text writes the article."""
     span = cand.span
     if span.start and span.doc[span.start - 1].text == "The" and span[-1].lower_ in lex.masthead:
-        cand.span, cand.form = span.doc[span.start - 1:span.end], _form(span.text)
+        cand.span, cand.form = span.doc[span.start - 1:span.end], _form(span_text(span))
     return cand
 
 
@@ -259,7 +259,7 @@ def _found(doc: Doc, lex: Lexicon) -> list[_Candidate]:
     return [_masthead(_candidate(piece, ent.label_, True, lex), lex)
             for ent in doc.ents if ent.label_ in LABELS
             for piece in (_trim(p, lex) for p in _pieces(ent))
-            if len(piece) and _is_name(piece) and _form(piece.text) not in lex.not_names]
+            if len(piece) and _is_name(piece) and _form(span_text(piece)) not in lex.not_names]
 
 
 def _dateline_places(found: list[_Candidate], doc: Doc, text: str) -> list[_Candidate]:
@@ -344,7 +344,7 @@ def _confirmed(found: list[_Candidate], text: str, lex: Lexicon) -> list[_Candid
         return lex.short_form.get(form, (form,))[0]
 
     body = [c for c in found if not inside(c, framed + headers)]
-    known = {key(_form(c.span.text)) for c in body} | {
+    known = {key(_form(span_text(c.span))) for c in body} | {
         c.span[-1].text for c in body if c.label == "PERSON" and len(c.span) > 1}
     kept = []
     for cand in found:
@@ -356,7 +356,7 @@ def _confirmed(found: list[_Candidate], text: str, lex: Lexicon) -> list[_Candid
         span = cand.span
         confirmed = next((span[i:i + n] for n in range(len(span), 0, -1)
                           for i in range(len(span) - n + 1)
-                          if key(_form(span[i:i + n].text)) in known), None)
+                          if key(_form(span_text(span[i:i + n]))) in known), None)
         if confirmed is not None:
             kept.append(_Candidate(confirmed, cand.label, False, cand.cue))
     return kept
@@ -384,7 +384,7 @@ def _recovered(doc: Doc, found: list[_Candidate], lex: Lexicon,
     names: dict[int, dict[tuple[int, ...], str]] = {}  # by the words' orth ids
     for cand in found:
         words = tuple(t.orth for t in cand.span)
-        if any(c.isupper() for c in cand.span.text):
+        if any(c.isupper() for c in span_text(cand.span)):
             names.setdefault(words[0], {}).setdefault(words, cand.label)
     longest_first = {first: sorted(options.items(), key=lambda kv: -len(kv[0]))
                      for first, options in names.items()}
@@ -473,7 +473,7 @@ class _Grouper:
         self.by_token: dict[int, _Group] = {}
 
     def add(self, cand: _Candidate) -> None:
-        form = cand.form or _form(cand.span.text)
+        form = cand.form or _form(span_text(cand.span))
         known = self.lex.short_form.get(form)
         if known is not None:  # 'the Fed': the Federal Reserve, an ORG
             cand.cue = known[1]
@@ -551,7 +551,7 @@ class _Grouper:
             phrase = _trim(cand.span.doc[child.left_edge.i:child.i + 1], self.lex)
             if len(phrase) and all(t.text[:1].isupper() or t.lower_ in self.lex.acronym_skip
                                    for t in phrase if t.is_alpha):
-                form = _form(phrase.text)
+                form = _form(span_text(phrase))
                 group.forms.setdefault(form, False)
                 self.by_form.setdefault(form, group)
 
@@ -567,7 +567,7 @@ def _entity(group: _Group) -> Entity:
     label = group.label
     nameable = [f for f, ok in group.forms.items() if ok]
     name = group.known or max(nameable, key=lambda f: (len(f.split()), len(f)))
-    mentions = [Mention(m.span.start_char, m.span.end_char, m.span.text, m.label)
+    mentions = [Mention(m.span.start_char, m.span.end_char, span_text(m.span), m.label)
                 for m in group.members]
     return Entity(f"{label.lower()}/{slug(name)}", name, label,
                   [f for f in group.forms if f != name], mentions)

@@ -221,7 +221,7 @@ def _argument(head: Token | None) -> tuple[str, str]:
     named = next((c for c in head.children if c.dep_ == "appos" and mention_of(c)), None)
     if found is None and named is not None:
         head, found = named, mention_of(named)
-    return _phrase(head).text, found[1].entity_id if found else ""
+    return span_text(_phrase(head)), found[1].entity_id if found else ""
 
 
 def _verb_roles(verb: Token, words: list[Token]) -> tuple[Token | None, Token | None]:
@@ -290,7 +290,7 @@ def _location(doc: Doc, tokens: set[int], others: set[str]) -> tuple[str, str]:
         token = doc[i]
         if token.dep_ == "pobj" and token.pos_ == "PROPN" and not token.ent_type_ \
                 and token.head.lower_ in PLACE_PREPS:
-            return _phrase(token).text, ""
+            return span_text(_phrase(token)), ""
     return "", ""
 
 
@@ -448,7 +448,7 @@ def _event(words: list[Token], dates: _Dates) -> Event:
     for word in words[1:]:
         shown += [word] if word.i == shown[-1].i + 1 else []
     start, end = shown[0].idx, shown[-1].idx + len(shown[-1])
-    trigger = head.doc[shown[0].i: shown[-1].i + 1].text
+    trigger = doc_text(head.doc)[start:end]
     return Event(start, end, trigger, kind, dates.of(head, clause),
                  actor_text, actor_id, target_text, target_id, *location,
                  _negated(head), _modality(head))

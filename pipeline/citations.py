@@ -41,6 +41,8 @@ if not Doc.has_extension("quotes"):
 CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", '"': "\"”"}
 SINGLE = re.compile(r"(?<![\w'‘’])['‘](?P<body>[A-Za-z][^'‘’\"“”\n]*?[\w.,!?])['’](?![\w])")
 DASH_NAME = re.compile(r"\s*[-—–]\s*(?=[A-Z])")
+# every opening and closing mark: the only characters `quoted_spans` acts on
+MARKS = re.compile(f"[{''.join(sorted(set(''.join(CLOSERS) + ''.join(CLOSERS.values()))))}]")
 
 
 @dataclass(frozen=True, order=True)
@@ -74,8 +76,8 @@ def quoted_spans(text: str) -> list[Marked]:
     spans: list[Marked] = []
     for begin, end in _paragraphs(text):
         opened: tuple[int, str] | None = None
-        for i in range(begin, end):
-            char = marks[i]
+        for found in MARKS.finditer(marks, begin, end):  # any other character changes nothing
+            i, char = found.start(), found[0]
             if opened and char in CLOSERS[opened[1]]:
                 spans.append(Marked(opened[0], i))
                 opened = None

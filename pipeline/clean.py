@@ -32,7 +32,7 @@ from pipeline.boilerplate import (
 )
 from pipeline.references import read_credit
 from pipeline.resources import read_lines
-from pipeline.temporal import find_calendar_date
+from pipeline.temporal import alternation, find_calendar_date
 
 SHORT_LINE_WORDS = "boilerplate_words.txt"  # furniture when the line is short
 SENTENCE_WORDS = "boilerplate_sentences.txt"  # furniture even in a sentence
@@ -122,9 +122,7 @@ def _lexicon(name: str) -> tuple[re.Pattern[str], dict[str, str]]:
     for line in read_lines(name):
         reason, phrase = line.split(maxsplit=1)
         reasons[phrase.strip().lower()] = reason
-    longest_first = sorted(reasons, key=len, reverse=True)
-    alternatives = "|".join(map(re.escape, longest_first))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), reasons
+    return re.compile(rf"(?<!\w)(?:{alternation(reasons)})(?!\w)", re.IGNORECASE), reasons
 
 
 def _furniture(text: str, name: str) -> tuple[str, int]:

@@ -141,7 +141,7 @@ def _narrow(value: Value, mod: str) -> Value:
 # ---------------------------------------------------------------- lexicon patterns
 
 
-def _alt(words) -> str:
+def alternation(words) -> str:
     """The words as one alternation, written as a trie ('jan(?:uary)?'): it matches as the
     words tried longest first would, and the engine no longer tries each word in turn at
     every position of a text."""
@@ -163,22 +163,22 @@ def _branches(node: dict) -> str:
     return body if len(branches) < 2 else f"(?:{body})"
 
 
-MONTH = rf"(?:{_alt(LEX['months'])})\.?"
-WEEKDAY = rf"(?:{_alt(LEX['weekdays'])})\.?"
-SEASON = _alt(LEX["seasons"])
-ORDINAL = _alt(LEX["ordinals"])
-NUMBER_WORD = _alt(list(LEX["numbers"]) + LEX["vague_numbers"])
+MONTH = rf"(?:{alternation(LEX['months'])})\.?"
+WEEKDAY = rf"(?:{alternation(LEX['weekdays'])})\.?"
+SEASON = alternation(LEX["seasons"])
+ORDINAL = alternation(LEX["ordinals"])
+NUMBER_WORD = alternation(list(LEX["numbers"]) + LEX["vague_numbers"])
 _NUMBER = (rf"(?:\d[\d,]*(?:\.\d+)?(?:\s+\d/\d)?|\d/\d"
            rf"|(?:{NUMBER_WORD})(?:[\s-]+(?:{NUMBER_WORD}))*)")
 NUMBER = rf"(?:{_NUMBER}(?:\s*(?:to|or|-)\s*{_NUMBER})?(?:\s+of)?(?:\s+and\s+a\s+half)?)"
-UNIT = rf"(?:{_alt(LEX['units'])})s?"
-PART_OF_DAY = _alt(LEX["parts_of_day"])
+UNIT = rf"(?:{alternation(LEX['units'])})s?"
+PART_OF_DAY = alternation(LEX["parts_of_day"])
 REL = r"this past|this coming|this|last|next|past|coming|previous|following|current|same"
 
 AGE = re.compile(rf"\b{NUMBER}[\s-]+(?:year|month|week|day)s?[\s-]+old\b")
 TEMPORAL_WORD = re.compile(
     rf"\b(?:{MONTH}|{WEEKDAY}|{SEASON}|{UNIT}|{PART_OF_DAY}|today|tonight|yesterday|tomorrow"
-    rf"|\d{{4}}|{_alt(LEX['holidays'])})(?!\w)"
+    rf"|\d{{4}}|{alternation(LEX['holidays'])})(?!\w)"
 )
 
 
@@ -435,7 +435,7 @@ def _rule_decade(s: str, ctx: _Context) -> Value | None:
     m = re.fullmatch(r"(\d{3})0\s?'?s", s)
     if m:
         return _decade(int(m[1]))
-    m = re.fullmatch(rf"'?(\d)0\s?'?s|({_alt(LEX['decades'])})", s)
+    m = re.fullmatch(rf"'?(\d)0\s?'?s|({alternation(LEX['decades'])})", s)
     if not m:
         return None
     tens = int(m[1]) if m[1] else LEX["decades"][m[2]]
@@ -657,7 +657,7 @@ def _rule_duration(s: str, ctx: _Context) -> Value | None:
 
 
 def _rule_holiday(s: str, ctx: _Context) -> Value | None:
-    m = re.fullmatch(rf"(?:(?P<rel>{REL})\s+)?(?P<h>{_alt(LEX['holidays'])})", s)
+    m = re.fullmatch(rf"(?:(?P<rel>{REL})\s+)?(?P<h>{alternation(LEX['holidays'])})", s)
     if not m:
         return None
     month, day, *nth = LEX["holidays"][m["h"]].split("-")  # "12-25" or "11-thu-4"
@@ -697,7 +697,7 @@ APPROXIMATE = re.compile(r"(?:about|around|roughly|approximately|nearly|almost|s
                          r"more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|up\s+to|"
                          r"no\s+more\s+than|over|under|within|the)\s+")
 LEADING = re.compile(r"(?:since|in|on|at(?!\s+(?:least|most))|by|from|until|till|through|during"
-                     rf"|for|of|before|after|sometime|some\s+time(?=\s)|{_alt(LEX['trimmed_before'])})"
+                     rf"|for|of|before|after|sometime|some\s+time(?=\s)|{alternation(LEX['trimmed_before'])})"
                      r"\s+")
 QUARTER_NAMES = ("first", "second", "third", "fourth")
 TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
@@ -793,8 +793,8 @@ def find_calendar_date(text: str, *, day_only: bool = False) -> CalendarDate | N
 # ---------------------------------------------------------------- finding spans
 
 FINDER = re.compile(
-    rf"(?<![\w-])(?:{_alt(LEX['references'])}|{_alt(LEX['sets'])}|{_alt(DEICTIC_DAYS)}|tonight"
-    rf"|(?:(?:{REL})\s+)?(?:{_alt(LEX['holidays'])})"
+    rf"(?<![\w-])(?:{alternation(LEX['references'])}|{alternation(LEX['sets'])}|{alternation(DEICTIC_DAYS)}|tonight"
+    rf"|(?:(?:{REL})\s+)?(?:{alternation(LEX['holidays'])})"
     rf"|(?:every|each)\s+(?:other\s+)?(?:{UNIT}|{WEEKDAY}|{MONTH})"
     rf"|(?:(?:the\s+)?(?:{REL}|first|recent)\s+(?:{NUMBER}[\s-]+)?|(?!an?\s){NUMBER}[\s-]+){UNIT}"
     rf"(?:\s+(?:ago|earlier|later))?(?![\s-]+old)"

@@ -44,6 +44,7 @@ from spacy.util import minibatch
 from pipeline.entities import SMALL_WORDS
 from pipeline.records import doc_text, record, span_text
 from pipeline.resources import HEDGES, MODELS, read_json
+from pipeline.temporal import alternation
 
 MODEL_DIR = MODELS / "claims"  # config.cfg and the trained textcat (model/)
 ACCURATE_DIR = MODEL_DIR / "accurate"  # the fine-tuned MiniLM: int8 ONNX and its tokenizer
@@ -52,8 +53,8 @@ CLAIM_LABEL = "CLAIM"
 RULES = read_json("claims_rules.json")
 NEWS_THRESHOLD = 0.5  # the default cut: more likely check-worthy than not (see above)
 CLAIM_MODELS = ("textcat", "accurate")
-# each kind's phrases as one pattern: ' the biggest ' in a sentence's spaced words
-PHRASES = {kind: re.compile("|".join(re.escape(f" {p} ") for p in phrases))
+# each kind's phrases as one pattern, a trie: ' the biggest ' in a sentence's spaced words
+PHRASES = {kind: re.compile(alternation(f" {p} " for p in phrases))
            for kind, phrases in (RULES["phrases"] | {"hedge": sorted(HEDGES)}).items()}
 NAMED = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 COUNTED = {"CARDINAL", "QUANTITY", "PERCENT", "MONEY"}

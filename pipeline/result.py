@@ -140,5 +140,6 @@ def _restored(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         quoted = df[column].str.startswith("'").fillna(False)
         if quoted.any():
             rest = df.loc[quoted, column].str[1:]
-            df.loc[rest.index[rest.str.startswith(FORMULA_STARTS)], column] = rest
+            neutralised = rest[rest.str.startswith(FORMULA_STARTS)]
+            df.loc[neutralised.index, column] = neutralised
     return df

@@ -105,7 +105,11 @@ def test_a_result_in_jupyter_shows_its_counts_and_failures(tmp_path):
 def test_read_csv_gives_back_the_tables_and_texts_extract_gave(tmp_path, corpus_result):
     formula = pipeline.extract_text("=SUM(A1:A9) was in the quote, said Peru's minister.",
                                     clean=False)
-    for result, out in ((corpus_result, tmp_path / "corpus"), (formula, tmp_path / "formula")):
+    # cells that start with an apostrophe and are no neutralised formula stay as they are
+    apostrophe = pipeline.extract_text("'Here, no one gives up!' the miners shouted in Lima. "
+                                       "'We stay until the end,' one of them said.", clean=False)
+    for result, out in ((corpus_result, tmp_path / "corpus"), (formula, tmp_path / "formula"),
+                        (apostrophe, tmp_path / "apostrophe")):
         result.to_csv(out)
         back = Result.read_csv(out)
         for name, table in result.tables().items():

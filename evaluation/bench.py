@@ -231,7 +231,8 @@ def side_by_side(work: Path, n: int, rounds: int) -> tuple[dict[str, float], tup
         for processes, (ours, raw) in pairs.items():
             spent, peak = timed(extract(corpus, work / f"out{processes}", processes))
             seconds[ours].append(spent)
-            memory += [peak] if round_ == 1 else []
+            if round_ == 1:
+                memory.append(peak)
             seconds[raw].append(timed(raw_pipe(text, processes))[0])
             ratios[processes].append(seconds[raw][-1] / spent)
         print(f"round {round_}: " + "; ".join(
